@@ -1,0 +1,316 @@
+"""`mock_ecs` and the `ECSMock` handle: activation, options and the simulated world."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+import threading
+import unittest
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from ecsmock import _patch, _wire
+from ecsmock._ids import IdGenerator
+from ecsmock.api import REGISTRY
+from ecsmock.clock import DEFAULT_MAX_STEPS
+from ecsmock.errors import (
+    NotActiveError,
+    OptionError,
+    ServerException,
+    ServiceError,
+    UnsupportedOperationError,
+)
+from ecsmock.model.timing import TimingProfile, resolve
+from ecsmock.model.world import World
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_SEED = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """One ECS API call answered by the mock."""
+
+    operation: str
+    region: str
+    params: dict[str, Any]
+    at: datetime
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The options of `mock_ecs(...)`, checked."""
+
+    seed: int = DEFAULT_SEED
+    account_id: str = DEFAULT_ACCOUNT
+    start: datetime | None = None
+    timing: str | TimingProfile = "realistic"
+    sync_wall_clock: bool = False
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise OptionError(f"seed must be an int, not {self.seed!r}")
+        if not (isinstance(self.account_id, str) and len(self.account_id) == 12):
+            raise OptionError(f"account_id must be 12 digits, not {self.account_id!r}")
+        if not self.account_id.isdigit():
+            raise OptionError(f"account_id must be 12 digits, not {self.account_id!r}")
+        if self.start is not None and (
+            not isinstance(self.start, datetime) or self.start.tzinfo is None
+        ):
+            raise OptionError("start must be an aware datetime (with a tzinfo)")
+        resolve(self.timing)
+
+
+class ECSMock:
+    """An isolated simulated ECS, active between `start()` and `stop()`.
+
+    Use it as a decorator, a context manager, or with explicit `start()`/`stop()`. Every
+    activation is a fresh world. See `mock_ecs` for the options.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self.options = Options(**options)
+        self.timing = resolve(self.options.timing)
+        self._lock = threading.RLock()
+        self._world: World | None = None
+        self._active = False
+        self._freezer: Any = None
+        self._frozen: Any = None
+        self.calls: list[CallRecord] = []
+
+    # -- activation -----------------------------------------------------------------------
+
+    def start(self) -> ECSMock:
+        """Activate a fresh world; the innermost active mock answers ECS calls."""
+        if self._active:
+            raise NotActiveError("this mock is already active; stop() it first")
+        _patch.install()
+        self._new_world()
+        boto3: Any = sys.modules.get("boto3")
+        if boto3 is not None:
+            # A default session made before `import ecsmock` lacks the hooks.
+            boto3.DEFAULT_SESSION = None
+        if self.options.sync_wall_clock:
+            import freezegun
+
+            self._freezer = freezegun.freeze_time(self.now())
+            self._frozen = self._freezer.start()
+        _patch.push(self)
+        self._active = True
+        return self
+
+    def _new_world(self) -> None:
+        start = self.options.start or datetime.now(UTC).replace(microsecond=0)
+        self._world = World(seed=self.options.seed, start=start, timing=self.timing)
+        self._request_ids = IdGenerator(self.options.seed ^ 0x5EED)
+        self.calls = []
+
+    def stop(self) -> None:
+        """Deactivate; the world stays readable (`events`, `calls`, `now()`)."""
+        if not self._active:
+            return
+        _patch.pop(self)
+        self._active = False
+        if self._freezer is not None:
+            self._freezer.stop()
+            self._freezer = self._frozen = None
+
+    def __enter__(self) -> ECSMock:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def active(self) -> bool:
+        """Whether this mock is answering calls now."""
+        return self._active
+
+    # -- decorator ------------------------------------------------------------------------
+
+    def __call__(self, target: F) -> F:
+        """Decorate a function, coroutine function or class: a fresh world per call."""
+        if inspect.isclass(target):
+            return self._decorate_class(target)  # type: ignore[return-value]
+        return self._decorate_function(target)
+
+    def _fresh(self) -> ECSMock:
+        return ECSMock(**_options_dict(self.options))
+
+    def _decorate_function(self, func: F) -> F:
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                with self._fresh():
+                    return await func(*args, **kwargs)
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with self._fresh():
+                return func(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    def _decorate_class(self, cls: type) -> type:
+        if issubclass(cls, unittest.TestCase):
+            # Cover setUp, the test and tearDown with one fresh world per test.
+            original = cls.setUp
+            fresh = self._fresh
+
+            def set_up(case: unittest.TestCase) -> None:
+                mock = fresh().start()
+                case.addCleanup(mock.stop)
+                original(case)
+
+            cls.setUp = set_up  # type: ignore[method-assign,assignment]
+            return cls
+        for name, attr in list(vars(cls).items()):
+            if name.startswith("test") and inspect.isfunction(attr):
+                setattr(cls, name, self._decorate_function(attr))
+        return cls
+
+    # -- the handle -----------------------------------------------------------------------
+
+    @property
+    def world(self) -> World:
+        """The simulated world (raises `NotActiveError` before the first `start()`)."""
+        if self._world is None:
+            raise NotActiveError(
+                "this mock has not been started: use it as a decorator, "
+                "in a `with` block, or call start()"
+            )
+        return self._world
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """EventBridge-shaped events, oldest first."""
+        return self.world.events
+
+    def now(self) -> datetime:
+        """The simulated time (aware, UTC)."""
+        return self.world.clock.now
+
+    def advance(self, delta: float | timedelta) -> None:
+        """Move simulated time on by seconds or a timedelta, running everything due."""
+        with self._lock:
+            self.world.clock.advance(delta)
+            self._follow_clock()
+
+    def advance_to(self, when: datetime) -> None:
+        """Move simulated time to `when`, running everything due."""
+        with self._lock:
+            self.world.clock.advance_to(when)
+            self._follow_clock()
+
+    def settle(self, max_steps: int = DEFAULT_MAX_STEPS) -> None:
+        """Run until nothing is scheduled; `ClockError` if it does not end in `max_steps`."""
+        with self._lock:
+            try:
+                self.world.clock.run_until_idle(max_steps)
+            finally:
+                self._follow_clock()
+
+    def reset(self) -> None:
+        """Throw the world away and start a fresh one (same options)."""
+        with self._lock:
+            self._new_world()
+            self._follow_clock()
+
+    def invariants(self) -> list[str]:
+        """Violations of the model's invariants (empty when the state is consistent)."""
+        return self.world.invariants()
+
+    def _follow_clock(self) -> None:
+        if self._frozen is not None:
+            self._frozen.move_to(self.world.clock.now)
+
+    # -- answering ------------------------------------------------------------------------
+
+    def _answer(
+        self, operation_model: Any, params: dict[str, Any], region: str
+    ) -> tuple[Any, dict[str, Any]]:
+        name = operation_model.name
+        handler = REGISTRY.get(name)
+        if handler is None:
+            raise UnsupportedOperationError(
+                f"ecsmock does not model the ECS operation {name} yet. Supported: "
+                f"{', '.join(sorted(REGISTRY))}."
+            )
+        with self._lock:
+            world = self.world
+            backend = world.backend(self.options.account_id, region)
+            request_id = self._request_ids.uuid()
+            now = world.clock.now
+            try:
+                body = handler(backend, params)
+            except ServiceError as err:
+                self.calls.append(CallRecord(name, region, params, now, err.code))
+                return _wire.error(operation_model, err, request_id, now, region)
+            except Exception:
+                if self.options.strict:
+                    raise
+                fault = ServerException("Service encountered an unexpected error.")
+                self.calls.append(CallRecord(name, region, params, now, fault.code))
+                return _wire.error(operation_model, fault, request_id, now, region)
+            if self.options.strict:
+                _wire.validate(operation_model, body)
+            self.calls.append(CallRecord(name, region, params, now, None))
+            return _wire.success(operation_model, body, request_id, now, region)
+
+
+def _options_dict(options: Options) -> dict[str, Any]:
+    return {name: getattr(options, name) for name in Options.__dataclass_fields__}
+
+
+@overload
+def mock_ecs(target: F, /) -> F: ...
+@overload
+def mock_ecs(
+    *,
+    seed: int = ...,
+    account_id: str = ...,
+    start: datetime | None = ...,
+    timing: str | TimingProfile = ...,
+    sync_wall_clock: bool = ...,
+    strict: bool = ...,
+) -> ECSMock: ...
+def mock_ecs(target: Any = None, /, **options: Any) -> Any:
+    """Mock Amazon ECS for every botocore/boto3 client in the process.
+
+    Bare (`@mock_ecs`) it decorates a function, coroutine function or class; called with
+    options it returns an `ECSMock`, usable as a decorator or a context manager.
+
+    Args:
+        target: the function or class, when used bare.
+        **options: `seed` (int, default 0), `account_id` (12 digits), `start` (aware
+            datetime; default the wall-clock now at activation, truncated to the second),
+            `timing` ("realistic", "instant" or a `TimingProfile`), `sync_wall_clock`
+            (keep `datetime.now()` equal to the simulated clock through freezegun),
+            `strict` (validate every response against the botocore output shape).
+    """
+    mock = ECSMock(**options)
+    if target is None:
+        return mock
+    if not callable(target):
+        raise OptionError("mock_ecs takes a function or class, or keyword options only")
+    return mock(target)
+
+
+def current() -> ECSMock | None:
+    """The innermost active mock, or None."""
+    return _patch.current()

@@ -1,0 +1,170 @@
+"""The only module that speaks AWS wire: JSON-ready bodies in, botocore-parsed answers out.
+
+Operations build JSON-ready dicts (camelCase, epoch-second timestamps). Here they go through
+botocore's own JSON parser with the operation's output shape, so users get exactly the types
+a real call returns (aware datetimes, ``ResponseMetadata``); errors are ``{"__type", "message"}``
+bodies with status 400 (500 for ``ServerException``) through the same parser, so botocore
+raises its modelled exception class.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from email.utils import format_datetime
+from functools import cache
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+from botocore.parsers import create_parser
+
+from ecsmock.errors import ECSMockError, ServiceError
+
+CONTENT_TYPE = "application/x-amz-json-1.1"
+ENDPOINT = "https://ecs.{region}.amazonaws.com/"
+
+
+class ResponseShapeError(ECSMockError, AssertionError):
+    """A response did not match the botocore output shape (strict mode)."""
+
+
+class _LazyBody:
+    """The raw stream of a response: JSON text made only if someone reads it."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield json.dumps(self._body).encode()
+
+
+@cache
+def service_model() -> Any:
+    """The botocore ECS service model (loaded once; it is constant data)."""
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("ecs")
+
+
+@cache
+def _parser() -> Any:
+    return create_parser("json")
+
+
+def _headers(request_id: str, now: datetime) -> dict[str, str]:
+    return {
+        "x-amzn-requestid": request_id,
+        "content-type": CONTENT_TYPE,
+        "date": format_datetime(now, usegmt=True),
+    }
+
+
+def _metadata(request_id: str, status: int, headers: dict[str, str]) -> dict[str, Any]:
+    return {
+        "RequestId": request_id,
+        "HTTPStatusCode": status,
+        "HTTPHeaders": headers,
+        "RetryAttempts": 0,
+    }
+
+
+def success(
+    operation_model: Any, body: dict[str, Any], request_id: str, now: datetime, region: str
+) -> tuple[AWSResponse, dict[str, Any]]:
+    """A successful answer: (http response, parsed response) as botocore's client wants."""
+    shape = operation_model.output_shape
+    # Same code path as BaseJSONParser._handle_json_body after json.loads: the parser's own
+    # shape walk, without serialising and re-reading the JSON text.
+    parsed: dict[str, Any] = _parser()._parse_shape(shape, body) if shape is not None else {}
+    headers = _headers(request_id, now)
+    parsed["ResponseMetadata"] = _metadata(request_id, 200, headers)
+    http = AWSResponse(ENDPOINT.format(region=region), 200, headers, _LazyBody(body))
+    return http, parsed
+
+
+def error(
+    operation_model: Any, err: ServiceError, request_id: str, now: datetime, region: str
+) -> tuple[AWSResponse, dict[str, Any]]:
+    """An error answer, parsed exactly as botocore parses a real ECS error body."""
+    body = {"__type": err.code, "message": err.message, **err.fields}
+    raw = json.dumps(body).encode()
+    headers = _headers(request_id, now)
+    response = {"body": raw, "headers": headers, "status_code": err.status}
+    parser = _parser()
+    parsed: dict[str, Any] = parser.parse(response, operation_model.output_shape)
+    # botocore's endpoint adds the error shape's own members (e.g. resourceIds) the same way.
+    error_shape = operation_model.service_model.shape_for_error_code(err.code)
+    if error_shape is not None:
+        parsed.update(parser.parse(response, error_shape))
+    parsed["ResponseMetadata"] = _metadata(request_id, err.status, headers)
+    http = AWSResponse(ENDPOINT.format(region=region), err.status, headers, _LazyBody(body))
+    return http, parsed
+
+
+def check_shape(shape: Any, value: Any, path: str = "$") -> list[str]:
+    """List the ways `value` (a JSON-ready body) departs from botocore `shape`."""
+    kind = shape.type_name
+    if kind == "structure":
+        return _check_structure(shape, value, path)
+    if kind == "list":
+        if not isinstance(value, list):
+            return [f"{path}: expected a list, got {type(value).__name__}"]
+        out: list[str] = []
+        for i, item in enumerate(value):
+            out += check_shape(shape.member, item, f"{path}[{i}]")
+        return out
+    if kind == "map":
+        if not isinstance(value, dict):
+            return [f"{path}: expected a map, got {type(value).__name__}"]
+        out = []
+        for key, item in value.items():
+            out += check_shape(shape.key, key, f"{path}.<key>")
+            out += check_shape(shape.value, item, f"{path}[{key!r}]")
+        return out
+    return _check_scalar(shape, value, path)
+
+
+def _check_structure(shape: Any, value: Any, path: str) -> list[str]:
+    if not isinstance(value, dict):
+        return [f"{path}: expected a structure, got {type(value).__name__}"]
+    members = shape.members
+    out = [f"{path}.{k}: not a member of {shape.name}" for k in value if k not in members]
+    out += [f"{path}.{k}: required, missing" for k in shape.required_members if k not in value]
+    for key, item in value.items():
+        if key in members:
+            out += check_shape(members[key], item, f"{path}.{key}")
+    return out
+
+
+_SCALARS: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "boolean": (bool,),
+    "double": (int, float),
+    "float": (int, float),
+    "timestamp": (int, float),
+    "blob": (str, bytes),
+}
+
+
+def _check_scalar(shape: Any, value: Any, path: str) -> list[str]:
+    kind = shape.type_name
+    types = _SCALARS.get(kind, (object,))
+    if not isinstance(value, types) or (kind != "boolean" and isinstance(value, bool)):
+        return [f"{path}: expected {kind}, got {type(value).__name__} {value!r}"]
+    enum = shape.enum if kind == "string" else None
+    if enum and value not in enum:
+        return [f"{path}: {value!r} is not one of {shape.name}'s values"]
+    return []
+
+
+def validate(operation_model: Any, body: dict[str, Any]) -> None:
+    """Raise `ResponseShapeError` when `body` departs from the operation's output shape."""
+    shape = operation_model.output_shape
+    problems = check_shape(shape, body) if shape is not None else []
+    if problems:
+        raise ResponseShapeError(
+            f"{operation_model.name} answered outside its output shape:\n  " + "\n  ".join(problems)
+        )

@@ -1,0 +1,8 @@
+"""The ECS operations: one module per group, each function registered by name."""
+
+from __future__ import annotations
+
+from ecsmock.api import account_settings, clusters, tags
+from ecsmock.api._registry import REGISTRY, Handler, operation
+
+__all__ = ["REGISTRY", "Handler", "account_settings", "clusters", "operation", "tags"]

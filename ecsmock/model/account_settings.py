@@ -1,0 +1,133 @@
+"""Account settings: AWS defaults, the account default (root) and per-principal overrides.
+
+From the PutAccountSetting / ListAccountSettings pages: a principal's own value wins, else
+the root user's value (which PutAccountSettingDefault sets) is the account default, else the
+AWS default. ecsmock's caller is the account's root user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ecsmock.errors import InvalidParameterException
+
+# AWS defaults today (spec 11.2): long ARNs are on for everyone since 2021-04-01.
+AWS_DEFAULTS: dict[str, str] = {
+    "serviceLongArnFormat": "enabled",
+    "taskLongArnFormat": "enabled",
+    "containerInstanceLongArnFormat": "enabled",
+    "awsvpcTrunking": "disabled",
+    "containerInsights": "disabled",
+    "fargateFIPSMode": "disabled",
+    "tagResourceAuthorization": "on",
+    "fargateTaskRetirementWaitPeriod": "7",
+    "guardDutyActivate": "off",
+    "defaultLogDriverMode": "non-blocking",
+    "fargateEventWindows": "disabled",
+}
+
+ALLOWED_VALUES: dict[str, tuple[str, ...]] = {
+    "serviceLongArnFormat": ("enabled", "disabled"),
+    "taskLongArnFormat": ("enabled", "disabled"),
+    "containerInstanceLongArnFormat": ("enabled", "disabled"),
+    "awsvpcTrunking": ("enabled", "disabled"),
+    "containerInsights": ("enhanced", "enabled", "disabled"),
+    "fargateFIPSMode": ("enabled", "disabled"),
+    "tagResourceAuthorization": ("on", "off"),
+    "fargateTaskRetirementWaitPeriod": ("0", "7", "14"),
+    "guardDutyActivate": ("on", "off"),
+    "defaultLogDriverMode": ("blocking", "non-blocking"),
+    "fargateEventWindows": ("enabled", "disabled"),
+}
+
+# Settings AWS manages: readable, never writable by the user.
+AWS_MANAGED = frozenset({"guardDutyActivate"})
+# Settings only the root user (the account default) may change.
+ROOT_ONLY = frozenset({"fargateTaskRetirementWaitPeriod", "fargateFIPSMode"})
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One account setting as ListAccountSettings reports it."""
+
+    name: str
+    value: str
+    principal_arn: str
+    type: str = "user"
+
+
+def check_name(name: str) -> None:
+    """The setting name must be one of the SettingName enum."""
+    if name not in AWS_DEFAULTS:
+        raise InvalidParameterException(
+            f"Invalid account setting name '{name}'. Valid names: {', '.join(AWS_DEFAULTS)}."
+        )
+
+
+def check_writable(name: str, value: str) -> None:
+    """Name known, value allowed for it, and not an AWS-managed setting."""
+    check_name(name)
+    if name in AWS_MANAGED:
+        raise InvalidParameterException(
+            f"The account setting '{name}' is managed by AWS and cannot be changed."
+        )
+    allowed = ALLOWED_VALUES[name]
+    if value not in allowed:
+        raise InvalidParameterException(
+            f"Invalid value '{value}' for account setting '{name}'. "
+            f"Valid values: {', '.join(allowed)}."
+        )
+
+
+class AccountSettings:
+    """The settings of one account in one region."""
+
+    def __init__(self, account: str) -> None:
+        self.root = f"arn:aws:iam::{account}:root"
+        self._own: dict[tuple[str, str], str] = {}
+
+    def put(self, name: str, value: str, principal: str | None) -> Setting:
+        """Set `name` for `principal` (the caller, root, when None)."""
+        check_writable(name, value)
+        who = principal or self.root
+        if who != self.root and name in ROOT_ONLY:
+            raise InvalidParameterException(
+                f"The account setting '{name}' can only be changed for the root user."
+            )
+        self._own[(who, name)] = value
+        return Setting(name, value, who)
+
+    def put_default(self, name: str, value: str) -> Setting:
+        """Set the account default (the root user's value)."""
+        return self.put(name, value, None)
+
+    def delete(self, name: str, principal: str | None) -> Setting:
+        """Drop `principal`'s own value; answer the setting as it was."""
+        check_name(name)
+        who = principal or self.root
+        removed = self._own.pop((who, name), None)
+        if removed is None:
+            return self.effective(name, who)
+        return Setting(name, removed, who)
+
+    def effective(self, name: str, principal: str) -> Setting:
+        """What applies to `principal`: its own value, else the account's, else AWS's."""
+        own = self._own.get((principal, name))
+        if own is not None:
+            return Setting(name, own, principal)
+        root = self._own.get((self.root, name))
+        if root is not None:
+            return Setting(name, root, self.root)
+        kind = "aws_managed" if name in AWS_MANAGED else "user"
+        return Setting(name, AWS_DEFAULTS[name], self.root, kind)
+
+    def listing(self, principal: str | None, effective: bool) -> list[Setting]:
+        """Every setting of `principal` (own values only unless `effective`), enum order."""
+        who = principal or self.root
+        if effective:
+            return [self.effective(name, who) for name in AWS_DEFAULTS]
+        return [
+            Setting(name, self._own[(who, name)], who)
+            for name in AWS_DEFAULTS
+            if (who, name) in self._own
+        ]

@@ -1,0 +1,63 @@
+"""Timing profiles: how long each lifecycle phase takes in simulated seconds.
+
+`REALISTIC` carries the simulation defaults of the behaviour reference (section 1.7,
+derived from the timestamps of real tasks); `INSTANT` makes every phase take zero simulated
+time while every state is still passed through, in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from ecsmock.errors import OptionError
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimingProfile:
+    """Durations, in simulated seconds, of the phases of a task's life.
+
+    Per-platform phases come as (fargate, ec2_awsvpc, ec2_bridge_or_host) triples.
+    """
+
+    provisioning: tuple[float, float, float] = (4.0, 3.0, 0.0)
+    pending_before_pull: tuple[float, float, float] = (8.0, 1.5, 1.5)
+    image_pull: tuple[float, float, float] = (6.0, 5.0, 5.0)
+    pull_to_running: float = 1.2
+    activating_with_load_balancer: float = 1.0
+    deregistration_delay: float = 300.0
+    graceful_stop: float = 0.5
+    deprovisioning: tuple[float, float, float] = (12.0, 5.0, 0.0)
+    stopped_task_retention: float = 3600.0
+    # Seeded jitter as a fraction of each duration (0 = exact, reproducible either way).
+    jitter: float = 0.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            values = value if isinstance(value, tuple) else (value,)
+            if any(v < 0 for v in values):
+                raise OptionError(f"timing: {f.name} must not be negative, got {value!r}")
+
+
+REALISTIC = TimingProfile()
+INSTANT = TimingProfile(
+    provisioning=(0.0, 0.0, 0.0),
+    pending_before_pull=(0.0, 0.0, 0.0),
+    image_pull=(0.0, 0.0, 0.0),
+    pull_to_running=0.0,
+    activating_with_load_balancer=0.0,
+    deregistration_delay=0.0,
+    graceful_stop=0.0,
+    deprovisioning=(0.0, 0.0, 0.0),
+)
+
+
+def resolve(timing: str | TimingProfile) -> TimingProfile:
+    """The profile an option names: "realistic", "instant", or a `TimingProfile`."""
+    if isinstance(timing, TimingProfile):
+        return timing
+    if timing == "realistic":
+        return REALISTIC
+    if timing == "instant":
+        return INSTANT
+    raise OptionError(f"timing must be 'realistic', 'instant' or a TimingProfile, not {timing!r}")

@@ -1,0 +1,37 @@
+"""A whole simulated ECS world: one clock, seeded ids, and a backend per account and region."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ecsmock._ids import IdGenerator
+from ecsmock.clock import SimulatedClock
+from ecsmock.model.backend import Backend
+from ecsmock.model.timing import TimingProfile
+
+
+class World:
+    """The state behind one `ECSMock`: shared clock and ids, per-(account, region) backends."""
+
+    def __init__(self, *, seed: int, start: datetime, timing: TimingProfile) -> None:
+        self.clock = SimulatedClock(start)
+        self.ids = IdGenerator(seed)
+        self.timing = timing
+        self.backends: dict[tuple[str, str], Backend] = {}
+        self.events: list[dict[str, Any]] = []
+
+    def backend(self, account: str, region: str) -> Backend:
+        """The backend of `account` in `region`, made on first use."""
+        key = (account, region)
+        found = self.backends.get(key)
+        if found is None:
+            found = self.backends[key] = Backend(account, region, self.clock, self.ids)
+        return found
+
+    def invariants(self) -> list[str]:
+        """Violations of the model's invariants in every backend."""
+        out: list[str] = []
+        for (account, region), backend in self.backends.items():
+            out += [f"{account}/{region}: {v}" for v in backend.invariants()]
+        return out
