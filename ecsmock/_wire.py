@@ -10,10 +10,10 @@ raises its modelled exception class.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from email.utils import format_datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
@@ -52,11 +52,90 @@ def _parser() -> Any:
     return create_parser("json")
 
 
+Convert = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _json_copy(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+def _compile(shape: Any, memo: dict[str, Convert]) -> Convert:
+    """A converter doing for a JSON-ready value what botocore's JSON parser does to it.
+
+    Equivalent to ``BaseJSONParser._parse_shape`` on the decoded body (members in shape
+    order, nulls dropped, timestamps and blobs through the parser's own handlers), without
+    its per-node dispatch. Strict mode checks the two agree on every response.
+    """
+    kind = shape.type_name
+    if kind == "structure":
+        return _compile_structure(shape, memo)
+    if kind == "list":
+        item = _compile(shape.member, memo)
+        if item is _identity:
+            return list
+        return lambda v: [None if x is None else item(x) for x in v]
+    if kind == "map":
+        value = _compile(shape.value, memo)
+        if value is _identity:
+            return dict
+        return lambda v: {k: value(x) for k, x in v.items()}
+    if kind in ("timestamp", "blob"):
+        handle = getattr(_parser(), f"_handle_{kind}")
+        return lambda v: handle(shape, v)
+    return _identity
+
+
+def _compile_structure(shape: Any, memo: dict[str, Convert]) -> Convert:
+    if shape.is_document_type:
+        return _json_copy
+    if shape.name in memo:
+        return memo[shape.name]
+    cell: list[Convert] = []
+    memo[shape.name] = lambda v: cell[0](v)  # a recursive shape refers to itself
+    members = tuple(
+        (name, member.serialization.get("name", name), _compile(member, memo))
+        for name, member in shape.members.items()
+    )
+
+    def structure(value: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for name, key, convert in members:
+            item = value.get(key)
+            if item is not None:
+                out[name] = convert(item)
+        return out
+
+    cell.append(structure)
+    memo[shape.name] = structure
+    return structure
+
+
+_CONVERTERS: dict[str, Convert] = {}
+
+
+def _converter(operation_model: Any) -> Convert:
+    name = operation_model.name
+    found = _CONVERTERS.get(name)
+    if found is None:
+        shape = operation_model.output_shape
+        found = _CONVERTERS[name] = _compile(shape, {}) if shape is not None else dict
+    return found
+
+
+@lru_cache(maxsize=64)
+def _http_date(now: datetime) -> str:
+    return format_datetime(now, usegmt=True)
+
+
 def _headers(request_id: str, now: datetime) -> dict[str, str]:
     return {
         "x-amzn-requestid": request_id,
         "content-type": CONTENT_TYPE,
-        "date": format_datetime(now, usegmt=True),
+        "date": _http_date(now),
     }
 
 
@@ -73,10 +152,7 @@ def success(
     operation_model: Any, body: dict[str, Any], request_id: str, now: datetime, region: str
 ) -> tuple[AWSResponse, dict[str, Any]]:
     """A successful answer: (http response, parsed response) as botocore's client wants."""
-    shape = operation_model.output_shape
-    # Same code path as BaseJSONParser._handle_json_body after json.loads: the parser's own
-    # shape walk, without serialising and re-reading the JSON text.
-    parsed: dict[str, Any] = _parser()._parse_shape(shape, body) if shape is not None else {}
+    parsed: dict[str, Any] = _converter(operation_model)(body)
     headers = _headers(request_id, now)
     parsed["ResponseMetadata"] = _metadata(request_id, 200, headers)
     http = AWSResponse(ENDPOINT.format(region=region), 200, headers, _LazyBody(body))
@@ -161,9 +237,18 @@ def _check_scalar(shape: Any, value: Any, path: str) -> list[str]:
 
 
 def validate(operation_model: Any, body: dict[str, Any]) -> None:
-    """Raise `ResponseShapeError` when `body` departs from the operation's output shape."""
+    """Raise `ResponseShapeError` when `body` departs from the operation's output shape.
+
+    Also checks that the fast converter gives exactly what botocore's own parser gives for
+    the same JSON text.
+    """
     shape = operation_model.output_shape
     problems = check_shape(shape, body) if shape is not None else []
+    if not problems and shape is not None:
+        reference = _parser()._parse_shape(shape, _json_copy(body))
+        fast = _converter(operation_model)(body)
+        if fast != reference or json.dumps(fast, default=str) != json.dumps(reference, default=str):
+            problems.append(f"fast parse {fast!r} differs from botocore's {reference!r}")
     if problems:
         raise ResponseShapeError(
             f"{operation_model.name} answered outside its output shape:\n  " + "\n  ".join(problems)
