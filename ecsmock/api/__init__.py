@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from ecsmock.api import account_settings, clusters, tags
+from ecsmock.api import account_settings, clusters, tags, task_definitions, tasks
 from ecsmock.api._registry import REGISTRY, Handler, operation
 
-__all__ = ["REGISTRY", "Handler", "account_settings", "clusters", "operation", "tags"]
+__all__ = [
+    "REGISTRY",
+    "Handler",
+    "account_settings",
+    "clusters",
+    "operation",
+    "tags",
+    "task_definitions",
+    "tasks",
+]

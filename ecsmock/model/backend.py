@@ -25,7 +25,10 @@ from ecsmock.errors import (
 from ecsmock.model import cluster as cl
 from ecsmock.model import tags
 from ecsmock.model.account_settings import AccountSettings
+from ecsmock.model.behaviour import Behaviour
 from ecsmock.model.cluster import Cluster, ClusterStatus, StrategyItem
+from ecsmock.model.taskops import TaskOps
+from ecsmock.model.timing import REALISTIC, TimingProfile
 
 # How long a deleted cluster stays listed and describable as INACTIVE [S]: ECS keeps it
 # "for a while"; tools that list then describe keep finding INACTIVE clusters.
@@ -55,7 +58,15 @@ class ClusterSpec:
 class Backend:
     """Everything ECS holds for one account in one region."""
 
-    def __init__(self, account: str, region: str, clock: SimulatedClock, ids: IdGenerator) -> None:
+    def __init__(
+        self,
+        account: str,
+        region: str,
+        clock: SimulatedClock,
+        ids: IdGenerator,
+        timing: TimingProfile = REALISTIC,
+        behaviour: Behaviour | None = None,
+    ) -> None:
         self.account = account
         self.region = region
         self.clock = clock
@@ -63,6 +74,7 @@ class Backend:
         self.clusters: dict[str, Cluster] = {}
         self.namespaces: dict[str, str] = {}
         self.settings = AccountSettings(account)
+        self.tasks = TaskOps(self, timing, behaviour or Behaviour())
         # Resolvers from an ARN's resource kind to the live resource it names (anything
         # with a `tags` dict); each taggable resource kind registers its own.
         self.taggable: dict[str, Callable[[str], Tagged | None]] = {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from ecsmock._ids import IdGenerator
 from ecsmock.clock import SimulatedClock
 from ecsmock.model.backend import Backend
+from ecsmock.model.behaviour import Behaviour
 from ecsmock.model.timing import TimingProfile
 
 
@@ -18,15 +20,22 @@ class World:
         self.clock = SimulatedClock(start)
         self.ids = IdGenerator(seed)
         self.timing = timing
+        self.behaviour = Behaviour()
         self.backends: dict[tuple[str, str], Backend] = {}
         self.events: list[dict[str, Any]] = []
+        # Called with each backend when it is made (the mock wires event publishing here).
+        self.on_new_backend: Callable[[Backend], None] | None = None
 
     def backend(self, account: str, region: str) -> Backend:
         """The backend of `account` in `region`, made on first use."""
         key = (account, region)
         found = self.backends.get(key)
         if found is None:
-            found = self.backends[key] = Backend(account, region, self.clock, self.ids)
+            found = self.backends[key] = Backend(
+                account, region, self.clock, self.ids, self.timing, self.behaviour
+            )
+            if self.on_new_backend is not None:
+                self.on_new_backend(found)
         return found
 
     def invariants(self) -> list[str]:

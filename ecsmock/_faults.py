@@ -1,0 +1,179 @@
+"""Scripted container behaviour and fault injection, reached through the `ECSMock` handle.
+
+`ecs.script_container(...)` says how matching containers behave once RUNNING (exit with a
+code after a simulated delay, ignore SIGTERM); `ecs.faults` injects what goes wrong on AWS:
+failed image pulls, crashes, Spot interruptions, Fargate capacity shortages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from ecsmock._ids import parse_arn
+from ecsmock.errors import ECSMockError
+from ecsmock.model.behaviour import ContainerScript, Match, PullFailure
+from ecsmock.model.task import SPOT_REASON, StopCode, Task, TaskStatus
+
+if TYPE_CHECKING:
+    from ecsmock.model.backend import Backend
+    from ecsmock.model.world import World
+
+
+class TaskNotFoundError(ECSMockError, LookupError):
+    """A fault named a task the mock does not hold."""
+
+
+def find_task(world: World, account: str, task_arn: str) -> Task:
+    """The live task an ARN names, in whatever region it is."""
+    parsed = parse_arn(task_arn)
+    if parsed is None or parsed.kind != "task":
+        raise TaskNotFoundError(f"{task_arn!r} is not a task ARN")
+    backend = world.backends.get((parsed.account or account, parsed.region))
+    task = backend.tasks.store.by_id.get(parsed.path[-1]) if backend is not None else None
+    if task is None:
+        raise TaskNotFoundError(f"no task {task_arn} in this mock (never run, or purged)")
+    return task
+
+
+def script_container(
+    world: World,
+    *,
+    family: str | None = None,
+    container: str | None = None,
+    image: str | None = None,
+    exit_code: int | None = None,
+    after: float | None = None,
+    reason: str | None = None,
+    on_sigterm: str = "exit",
+    sigterm_exit_code: int = 0,
+) -> None:
+    """Add a container script (see `ECSMock.script_container`)."""
+    world.behaviour.scripts.append(
+        ContainerScript(
+            match=Match(family=family, container=container, image=image),
+            exit_code=exit_code,
+            after=after,
+            reason=reason,
+            on_sigterm=on_sigterm,
+            sigterm_exit_code=sigterm_exit_code,
+        )
+    )
+
+
+class Faults:
+    """Fault injection for one mock: `ecs.faults.image_pull_failure(...)` and friends."""
+
+    def __init__(self, world: World, account: str) -> None:
+        self._world = world
+        self._account = account
+
+    def image_pull_failure(
+        self,
+        *,
+        image: str | None = None,
+        family: str | None = None,
+        container: str | None = None,
+        message: str | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Make pulls of matching images fail: the task stops with TaskFailedToStart.
+
+        Args:
+            image: only this image (None: any).
+            family: only tasks of this task-definition family.
+            container: only this container name.
+            message: the error (default a `CannotPullContainerError: ...` text).
+            times: how many pulls fail (None: every one from now on).
+        """
+        if times is not None and times < 0:
+            raise ECSMockError(f"times must be >= 0 or None, not {times}")
+        self._world.behaviour.pull_failures.append(
+            PullFailure(
+                match=Match(family=family, container=container, image=image),
+                message=message,
+                times=times,
+            )
+        )
+
+    def crash(
+        self,
+        *,
+        family: str | None = None,
+        container: str | None = None,
+        image: str | None = None,
+        exit_code: int = 1,
+        after: float = 0.0,
+        reason: str | None = None,
+    ) -> None:
+        """Matching containers exit with `exit_code` `after` seconds once RUNNING."""
+        script_container(
+            self._world,
+            family=family,
+            container=container,
+            image=image,
+            exit_code=exit_code,
+            after=after,
+            reason=reason,
+        )
+
+    def exit_container(
+        self,
+        task_arn: str,
+        container: str,
+        exit_code: int,
+        *,
+        at: datetime | None = None,
+        after: float | timedelta = 0.0,
+        reason: str | None = None,
+    ) -> None:
+        """Make one container of a running task exit with `exit_code`, now or later."""
+        task = find_task(self._world, self._account, task_arn)
+        target = next((c for c in task.containers if c.name == container), None)
+        if target is None:
+            raise ECSMockError(f"task {task_arn} has no container named {container!r}")
+        engine = self._backend(task).tasks.lifecycle
+
+        def fire() -> None:
+            engine.container_exited(task, target, exit_code, reason)
+
+        clock = self._world.clock
+        if at is not None:
+            clock.schedule(fire, at=at)
+        else:
+            clock.schedule(fire, after=after)
+
+    def spot_interruption(self, task_arn: str) -> None:
+        """Reclaim a FARGATE_SPOT task now: stopCode SpotInterruption, ECS's warning."""
+        task = find_task(self._world, self._account, task_arn)
+        if task.capacity_provider_name != "FARGATE_SPOT":
+            raise ECSMockError(
+                f"task {task_arn} does not run on FARGATE_SPOT "
+                f"(capacity provider {task.capacity_provider_name!r})"
+            )
+        if task.last_status is TaskStatus.STOPPED:
+            return
+        self._backend(task).tasks.lifecycle.stop(task, StopCode.SPOT_INTERRUPTION, SPOT_REASON)
+
+    def capacity_unavailable(self, provider: str = "FARGATE", times: int | None = None) -> None:
+        """Fargate has no capacity: RunTask answers `failures` for `provider`'s tasks.
+
+        Args:
+            provider: "FARGATE" or "FARGATE_SPOT".
+            times: how many task launches fail (None: all until `clear()`).
+        """
+        if provider not in ("FARGATE", "FARGATE_SPOT"):
+            raise ECSMockError(f"provider must be FARGATE or FARGATE_SPOT, not {provider!r}")
+        self._world.behaviour.capacity_shortages[provider] = times
+
+    def clear(self) -> None:
+        """Drop every fault and container script."""
+        behaviour = self._world.behaviour
+        behaviour.scripts.clear()
+        behaviour.pull_failures.clear()
+        behaviour.capacity_shortages.clear()
+
+    def _backend(self, task: Task) -> Backend:
+        parsed = parse_arn(task.arn)
+        assert parsed is not None
+        return self._world.backend(parsed.account, parsed.region)

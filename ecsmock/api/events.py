@@ -1,0 +1,65 @@
+"""EventBridge-shaped events ("ECS Task State Change", ...) as ECS sends them.
+
+Envelope and detail from the "Amazon ECS events" page of the Developer Guide: ISO-8601
+times (seconds in the envelope, milliseconds inside `detail`), `resources` naming the ARN.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ecsmock.api.tasks import task_view
+from ecsmock.model.task import Task
+
+TASK_TIMES = (
+    "createdAt",
+    "connectivityAt",
+    "pullStartedAt",
+    "pullStoppedAt",
+    "startedAt",
+    "stoppingAt",
+    "executionStoppedAt",
+    "stoppedAt",
+)
+
+
+def iso_ms(epoch: float) -> str:
+    """`2020-01-23T17:57:34.402Z`."""
+    moment = datetime.fromtimestamp(epoch, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def envelope(
+    detail_type: str,
+    event_id: str,
+    account: str,
+    region: str,
+    now: datetime,
+    resources: list[str],
+    detail: dict[str, Any],
+) -> dict[str, Any]:
+    """The EventBridge envelope around `detail`."""
+    return {
+        "version": "0",
+        "id": event_id,
+        "detail-type": detail_type,
+        "source": "aws.ecs",
+        "account": account,
+        "time": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": resources,
+        "detail": detail,
+    }
+
+
+def task_state_change(
+    task: Task, event_id: str, account: str, region: str, now: datetime
+) -> dict[str, Any]:
+    """An "ECS Task State Change" event for the task as it is now."""
+    detail = task_view(task, with_tags=False)
+    for key in TASK_TIMES:
+        if key in detail:
+            detail[key] = iso_ms(detail[key])
+    detail["updatedAt"] = iso_ms(now.timestamp())
+    return envelope("ECS Task State Change", event_id, account, region, now, [task.arn], detail)

@@ -1,0 +1,102 @@
+"""Scripted container behaviour and injected faults.
+
+By default a container runs until it is stopped and exits 0 shortly after SIGTERM. Rules
+change that per family, container name or image, so batch jobs, crashes, slow shutdowns
+and failed image pulls can be tested.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ecsmock.errors import OptionError
+
+DEFAULT_PULL_ERROR = (
+    "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to "
+    "resolve ref {image}: not found"
+)
+SIGTERM_CHOICES = ("exit", "ignore")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Match:
+    """Which containers a rule applies to (None matches anything)."""
+
+    family: str | None = None
+    container: str | None = None
+    image: str | None = None
+
+    def __call__(self, family: str, container: str, image: str) -> bool:
+        """Whether the rule applies to this container."""
+        return (
+            (self.family is None or self.family == family)
+            and (self.container is None or self.container == container)
+            and (self.image is None or self.image == image)
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContainerScript:
+    """How a matching container behaves once RUNNING."""
+
+    match: Match
+    exit_code: int | None = None
+    after: float | None = None
+    reason: str | None = None
+    on_sigterm: str = "exit"
+    sigterm_exit_code: int = 0
+
+    def __post_init__(self) -> None:
+        if self.on_sigterm not in SIGTERM_CHOICES:
+            raise OptionError(f"on_sigterm must be 'exit' or 'ignore', not {self.on_sigterm!r}")
+        if (self.after is None) != (self.exit_code is None):
+            raise OptionError("give both exit_code and after (or neither, to run until stopped)")
+        if self.after is not None and self.after < 0:
+            raise OptionError(f"after must not be negative, got {self.after!r}")
+
+
+DEFAULT_SCRIPT = ContainerScript(match=Match())
+
+
+@dataclass(slots=True, kw_only=True)
+class PullFailure:
+    """An image pull that fails (`times` None: every matching pull)."""
+
+    match: Match
+    message: str | None = None
+    times: int | None = None
+
+
+@dataclass(slots=True)
+class Behaviour:
+    """The rules of one mock: container scripts and pull failures (newest rule wins)."""
+
+    scripts: list[ContainerScript] = field(default_factory=list)
+    pull_failures: list[PullFailure] = field(default_factory=list)
+    capacity_shortages: dict[str, int | None] = field(default_factory=dict)
+
+    def script_for(self, family: str, container: str, image: str) -> ContainerScript:
+        """The newest script matching the container, else the default."""
+        for script in reversed(self.scripts):
+            if script.match(family, container, image):
+                return script
+        return DEFAULT_SCRIPT
+
+    def pull_error(self, family: str, container: str, image: str) -> str | None:
+        """The error of a failing pull of this container's image, consuming one use."""
+        for failure in reversed(self.pull_failures):
+            if failure.times == 0 or not failure.match(family, container, image):
+                continue
+            if failure.times is not None:
+                failure.times -= 1
+            return failure.message or DEFAULT_PULL_ERROR.format(image=image)
+        return None
+
+    def capacity_short(self, provider: str) -> bool:
+        """Whether launching on `provider` (FARGATE, FARGATE_SPOT) fails now, consuming a use."""
+        left = self.capacity_shortages.get(provider, 0)
+        if left == 0:
+            return False
+        if left is not None:
+            self.capacity_shortages[provider] = left - 1
+        return True

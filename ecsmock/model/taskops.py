@@ -1,0 +1,209 @@
+"""Task operations of one backend: run, stop, look up, and the lifecycle's bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from ecsmock.errors import ConflictException, InvalidParameterException
+from ecsmock.model import run as rules
+from ecsmock.model import tags as tag_rules
+from ecsmock.model.behaviour import Behaviour
+from ecsmock.model.lifecycle import Lifecycle
+from ecsmock.model.task import DEFAULT_STOP_REASON, StopCode, Task, TaskStatus
+from ecsmock.model.taskdef import TaskDefinition, TaskDefinitionStore
+from ecsmock.model.tasks import Placement, TaskSpec, TaskStore
+from ecsmock.model.timing import TimingProfile
+
+if TYPE_CHECKING:
+    from ecsmock.model.backend import Backend
+    from ecsmock.model.cluster import Cluster
+
+TASK_NOT_FOUND = "The referenced task was not found."
+MAX_REASON = 255
+PENDING_LIKE = frozenset({TaskStatus.PROVISIONING, TaskStatus.PENDING, TaskStatus.ACTIVATING})
+Publisher = Callable[[Task], None]
+
+
+@dataclass(slots=True)
+class RunResult:
+    """What RunTask answers: the tasks started and the failures."""
+
+    tasks: list[Task]
+    failures: list[tuple[str | None, str]]
+
+
+class TaskOps:
+    """Task definitions and tasks of one account and region."""
+
+    def __init__(self, backend: Backend, timing: TimingProfile, behaviour: Behaviour) -> None:
+        self.backend = backend
+        self.timing = timing
+        self.definitions = TaskDefinitionStore(backend.arn, backend.settings.root)
+        self.store = TaskStore(backend.region, backend.arn, backend.ids, backend.clock)
+        self.lifecycle = Lifecycle(backend.clock, timing, backend.ids, behaviour, self._observe)
+        self.publish: Publisher | None = None
+        self._tokens: dict[str, tuple[str, list[str]]] = {}
+
+    # -- RunTask --------------------------------------------------------------------------
+
+    def run(self, req: rules.RunRequest) -> RunResult:
+        """Validate a RunTask request, place its tasks and start them."""
+        cluster = self.backend.active_cluster(req.cluster)
+        rules.check_count(req.count)
+        td = self.definitions.runnable(req.task_definition)
+        if req.client_token is not None:
+            known = self._tokens.get(req.client_token)
+            if known is not None:
+                return self._replay(req, known)
+        launch_type, strategy = rules.resolve_launch(cluster, req.launch_type, req.strategy)
+        spec = self._spec(cluster, td, req)
+        placements = self._place(cluster, td, req, launch_type, strategy)
+        version = rules.check_platform_version(
+            placements[0].launch_type if placements else (launch_type or "FARGATE"),
+            req.platform_version,
+        )
+        spec.platform_version = version
+        return self._launch(spec, placements, req)
+
+    def _replay(self, req: rules.RunRequest, known: tuple[str, list[str]]) -> RunResult:
+        fingerprint, task_ids = known
+        if fingerprint != req.fingerprint:
+            raise ConflictException(
+                "The clientToken was already used with a request with different parameters.",
+                resourceIds=[self.store.by_id[i].arn for i in task_ids if i in self.store.by_id],
+            )
+        return RunResult([self.store.by_id[i] for i in task_ids if i in self.store.by_id], [])
+
+    def _spec(self, cluster: Cluster, td: TaskDefinition, req: rules.RunRequest) -> TaskSpec:
+        rules.check_started_by(req.started_by)
+        rules.check_network(td, req.network)
+        if req.propagate_tags == "SERVICE":
+            raise InvalidParameterException(
+                "The propagateTags parameter cannot be SERVICE for tasks that are not part of "
+                "a service."
+            )
+        task_tags = tag_rules.merged({}, req.tags)
+        if req.propagate_tags == "TASK_DEFINITION":
+            task_tags = {**td.tags, **task_tags}
+        if req.enable_managed_tags:
+            task_tags["aws:ecs:clusterName"] = cluster.name
+        return TaskSpec(
+            cluster_name=cluster.name,
+            cluster_arn=cluster.arn,
+            definition=td,
+            group=req.group or f"family:{td.family}",
+            started_by=req.started_by,
+            overrides=req.overrides,
+            tags=task_tags,
+            enable_execute_command=req.enable_execute_command,
+        )
+
+    def _place(
+        self,
+        cluster: Cluster,
+        td: TaskDefinition,
+        req: rules.RunRequest,
+        launch_type: str | None,
+        strategy: list[Any],
+    ) -> list[Placement]:
+        if launch_type is not None:
+            rules.check_compatible(td, launch_type)
+            if launch_type != "FARGATE":
+                # No container instance can be registered yet: ECS answers with an exception.
+                raise InvalidParameterException(rules.NO_INSTANCES)
+            return rules.fargate_placements(td, [None] * req.count, req.network)
+        for item in strategy:
+            if not rules.is_fargate_provider(item.capacity_provider):
+                raise InvalidParameterException(rules.NO_INSTANCES)
+        rules.check_compatible(td, "FARGATE")
+        providers = rules.split(strategy, req.count, {})
+        return rules.fargate_placements(td, list(providers), req.network)
+
+    def _launch(
+        self, spec: TaskSpec, placements: list[Placement], req: rules.RunRequest
+    ) -> RunResult:
+        td = spec.definition
+        spec.cpu = _size(td.cpu_units, (c.cpu for c in td.containers))
+        spec.memory = _size(td.memory_mib, (c.memory or 0 for c in td.containers))
+        started: list[Task] = []
+        failures: list[tuple[str | None, str]] = []
+        for placement in placements:
+            provider = placement.capacity_provider or placement.launch_type
+            if self.lifecycle.behaviour.capacity_short(provider):
+                failures.append((None, rules.CAPACITY_UNAVAILABLE))
+                continue
+            task = self.store.create(spec, placement)
+            self._count(task, task.last_status, +1)
+            started.append(task)
+        for task in started:
+            self.lifecycle.start(task)
+        if req.client_token is not None:
+            self._tokens[req.client_token] = (req.fingerprint, [t.id for t in started])
+        return RunResult(started, failures)
+
+    # -- StopTask -------------------------------------------------------------------------
+
+    def stop(self, cluster_ref: str | None, task_ref: str, reason: str | None) -> Task:
+        """StopTask: the stop decision now; the teardown follows on the clock."""
+        cluster = self.backend.cluster(cluster_ref)
+        if reason is not None and len(reason) > MAX_REASON:
+            raise InvalidParameterException(f"Reason can have at most {MAX_REASON} characters.")
+        task = self.find(cluster.name, task_ref)
+        if task is None:
+            raise InvalidParameterException(TASK_NOT_FOUND)
+        if self.lifecycle.stop(task, StopCode.USER_INITIATED, reason or DEFAULT_STOP_REASON):
+            task.tags = {}
+        return task
+
+    def find(self, cluster_name: str, ref: str) -> Task | None:
+        """A visible task of the cluster by id or ARN."""
+        return self.store.find(cluster_name, ref)
+
+    # -- bookkeeping ----------------------------------------------------------------------
+
+    def _observe(self, task: Task, previous: TaskStatus | None) -> None:
+        """Called on every reported change: counters, indexes, events, retention."""
+        if previous is not None and previous is not task.last_status:
+            self._count(task, previous, -1)
+            self._count(task, task.last_status, +1)
+        if task.stopping:
+            self.store.desired_changed(task)
+        if task.last_status is TaskStatus.STOPPED and previous is not TaskStatus.STOPPED:
+            self._retire(task)
+        if self.publish is not None:
+            self.publish(task)
+
+    def _count(self, task: Task, status: TaskStatus, delta: int) -> None:
+        cluster = self.backend.clusters.get(task.cluster_name)
+        if cluster is None or cluster.arn != task.cluster_arn:
+            return
+        kind = "Fargate" if task.launch_type == "FARGATE" else "EC2"
+        if status is TaskStatus.RUNNING:
+            cluster.running_tasks_count += delta
+            name = f"running{kind}TasksCount"
+        elif status in PENDING_LIKE:
+            cluster.pending_tasks_count += delta
+            name = f"pending{kind}TasksCount"
+        else:
+            return
+        cluster.statistics[name] = cluster.statistics.get(name, 0) + delta
+
+    def _retire(self, task: Task) -> None:
+        retention = timedelta(seconds=self.timing.stopped_task_retention)
+
+        def purge() -> None:
+            self.store.remove(task)
+            self.definitions.release(task.definition)
+
+        task.purge = self.backend.clock.schedule(purge, after=retention)
+
+
+def _size(task_level: int | None, containers: Any) -> str | None:
+    """Task-level cpu/memory as ECS reports them: the task value, else the container total."""
+    if task_level is not None:
+        return str(task_level)
+    total = sum(containers)
+    return str(total) if total else None
