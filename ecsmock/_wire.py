@@ -52,78 +52,104 @@ def _parser() -> Any:
     return create_parser("json")
 
 
-Convert = Callable[[Any], Any]
+Fix = Callable[[Any], Any]
 
 
-def _identity(value: Any) -> Any:
-    return value
+@lru_cache(maxsize=1 << 16)
+def _timestamp(value: Any) -> Any:
+    # Exactly what the parser's own timestamp handler returns (a memo: datetimes are
+    # immutable, and the same instants come back call after call).
+    return _parser()._timestamp_parser(value)
 
 
-def _json_copy(value: Any) -> Any:
-    return json.loads(json.dumps(value))
+def _fixer(shape: Any, memo: dict[str, Fix | None]) -> Fix | None:
+    """What botocore's JSON parser changes in a decoded value of `shape`, done in place.
 
-
-def _compile(shape: Any, memo: dict[str, Convert]) -> Convert:
-    """A converter doing for a JSON-ready value what botocore's JSON parser does to it.
-
-    Equivalent to ``BaseJSONParser._parse_shape`` on the decoded body (members in shape
-    order, nulls dropped, timestamps and blobs through the parser's own handlers), without
-    its per-node dispatch. Strict mode checks the two agree on every response.
+    The parser copies the decoded JSON member by member and turns timestamps (and blobs)
+    into Python objects. Views build fresh JSON-ready bodies already in the shape's member
+    order, so only the timestamp and blob paths need work; None means nothing to do below.
+    Strict mode checks every response against the parser's own output.
     """
     kind = shape.type_name
-    if kind == "structure":
-        return _compile_structure(shape, memo)
-    if kind == "list":
-        item = _compile(shape.member, memo)
-        if item is _identity:
-            return list
-        return lambda v: [None if x is None else item(x) for x in v]
-    if kind == "map":
-        value = _compile(shape.value, memo)
-        if value is _identity:
-            return dict
-        return lambda v: {k: value(x) for k, x in v.items()}
-    if kind in ("timestamp", "blob"):
-        handle = getattr(_parser(), f"_handle_{kind}")
+    if kind == "timestamp":
+        return _timestamp
+    if kind == "blob":
+        handle = _parser()._handle_blob
         return lambda v: handle(shape, v)
-    return _identity
+    if kind == "list":
+        item = _fixer(shape.member, memo)
+        return None if item is None else _list_fixer(item)
+    if kind == "map":
+        value = _fixer(shape.value, memo)
+        return None if value is None else _map_fixer(value)
+    if kind == "structure" and not shape.is_document_type:
+        return _structure_fixer(shape, memo)
+    return None
 
 
-def _compile_structure(shape: Any, memo: dict[str, Convert]) -> Convert:
-    if shape.is_document_type:
-        return _json_copy
+def _list_fixer(item: Fix) -> Fix:
+    def fix(values: list[Any]) -> list[Any]:
+        for i, value in enumerate(values):
+            if value is not None:
+                values[i] = item(value)
+        return values
+
+    return fix
+
+
+def _map_fixer(item: Fix) -> Fix:
+    def fix(values: dict[str, Any]) -> dict[str, Any]:
+        for key, value in values.items():
+            if value is not None:
+                values[key] = item(value)
+        return values
+
+    return fix
+
+
+def _structure_fixer(shape: Any, memo: dict[str, Fix | None]) -> Fix | None:
     if shape.name in memo:
         return memo[shape.name]
-    cell: list[Convert] = []
-    memo[shape.name] = lambda v: cell[0](v)  # a recursive shape refers to itself
-    members = tuple(
-        (name, member.serialization.get("name", name), _compile(member, memo))
-        for name, member in shape.members.items()
-    )
+    cell: list[Fix | None] = []
 
-    def structure(value: dict[str, Any]) -> dict[str, Any]:
-        out = {}
-        for name, key, convert in members:
-            item = value.get(key)
-            if item is not None:
-                out[name] = convert(item)
-        return out
+    def recursive(value: Any) -> Any:
+        found = cell[0]
+        return value if found is None else found(value)
 
-    cell.append(structure)
-    memo[shape.name] = structure
-    return structure
+    memo[shape.name] = recursive  # a recursive shape refers to itself
+    members = []
+    for name, member in shape.members.items():
+        fix = _fixer(member, memo)
+        if fix is not None:
+            members.append((name, fix))
+    result: Fix | None = None
+    if members:
+        fixes = tuple(members)
+
+        def structure(value: dict[str, Any]) -> dict[str, Any]:
+            for key, fix in fixes:
+                item = value.get(key)
+                if item is not None:
+                    value[key] = fix(item)
+            return value
+
+        result = structure
+    cell.append(result)
+    memo[shape.name] = result
+    return result
 
 
-_CONVERTERS: dict[str, Convert] = {}
+_FIXERS: dict[str, Fix | None] = {}
 
 
-def _converter(operation_model: Any) -> Convert:
+def _convert(operation_model: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """The parsed response for a fresh body (changed in place)."""
     name = operation_model.name
-    found = _CONVERTERS.get(name)
-    if found is None:
+    if name not in _FIXERS:
         shape = operation_model.output_shape
-        found = _CONVERTERS[name] = _compile(shape, {}) if shape is not None else dict
-    return found
+        _FIXERS[name] = None if shape is None else _fixer(shape, {})
+    fix = _FIXERS[name]
+    return body if fix is None else fix(body)
 
 
 @lru_cache(maxsize=64)
@@ -152,7 +178,7 @@ def success(
     operation_model: Any, body: dict[str, Any], request_id: str, now: datetime, region: str
 ) -> tuple[AWSResponse, dict[str, Any]]:
     """A successful answer: (http response, parsed response) as botocore's client wants."""
-    parsed: dict[str, Any] = _converter(operation_model)(body)
+    parsed = _convert(operation_model, body)
     headers = _headers(request_id, now)
     parsed["ResponseMetadata"] = _metadata(request_id, 200, headers)
     http = AWSResponse(ENDPOINT.format(region=region), 200, headers, _LazyBody(body))
@@ -245,9 +271,9 @@ def validate(operation_model: Any, body: dict[str, Any]) -> None:
     shape = operation_model.output_shape
     problems = check_shape(shape, body) if shape is not None else []
     if not problems and shape is not None:
-        reference = _parser()._parse_shape(shape, _json_copy(body))
-        fast = _converter(operation_model)(body)
-        if fast != reference or json.dumps(fast, default=str) != json.dumps(reference, default=str):
+        reference = _parser()._parse_shape(shape, json.loads(json.dumps(body)))
+        fast = _convert(operation_model, json.loads(json.dumps(body)))
+        if json.dumps(fast, default=repr) != json.dumps(reference, default=repr):
             problems.append(f"fast parse {fast!r} differs from botocore's {reference!r}")
     if problems:
         raise ResponseShapeError(

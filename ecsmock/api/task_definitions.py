@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ecsmock.api._fresh import fresh
 from ecsmock.api._params import check_enum, check_max_items, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import tags_in, tags_view
@@ -111,7 +112,7 @@ def task_definition_view(td: TaskDefinition) -> dict[str, Any]:
     """The TaskDefinition object."""
     out: dict[str, Any] = {
         "taskDefinitionArn": td.arn,
-        **td.definition,
+        **fresh(td.definition),
         "family": td.family,
         "revision": td.revision,
         "status": str(td.status),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ecsmock.api._fresh import fresh
 from ecsmock.api._params import check_enum, check_max_items, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import strategy_in, tags_in, tags_view
@@ -103,7 +104,7 @@ def task_view(task: Task, with_tags: bool = True) -> dict[str, Any]:
         "healthStatus": "UNKNOWN",
         "lastStatus": str(task.last_status),
         "launchType": task.launch_type,
-        "overrides": task.overrides,
+        "overrides": fresh(task.overrides),
         "taskArn": task.arn,
         "taskDefinitionArn": task.definition.arn,
         "version": task.version,
@@ -225,8 +226,10 @@ def start_task(backend: Backend, params: Params) -> Body:
     backend.tasks.definitions.runnable(params["taskDefinition"])
     failures = []
     for ref in refs:
-        arn = ref if ref.startswith("arn:") else backend.arn(
-            f"container-instance/{cluster.name}/{ref}"
+        arn = (
+            ref
+            if ref.startswith("arn:")
+            else backend.arn(f"container-instance/{cluster.name}/{ref}")
         )
         failures.append({"arn": arn, "reason": "MISSING"})
     return {"tasks": [], "failures": failures}
