@@ -14,8 +14,10 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from ecsmock import _patch, _wire
+from ecsmock._faults import Faults, script_container
 from ecsmock._ids import IdGenerator
 from ecsmock.api import REGISTRY
+from ecsmock.api.events import task_state_change
 from ecsmock.clock import DEFAULT_MAX_STEPS
 from ecsmock.errors import (
     NotActiveError,
@@ -24,6 +26,8 @@ from ecsmock.errors import (
     ServiceError,
     UnsupportedOperationError,
 )
+from ecsmock.model.backend import Backend
+from ecsmock.model.task import Task
 from ecsmock.model.timing import TimingProfile, resolve
 from ecsmock.model.world import World
 
@@ -109,8 +113,22 @@ class ECSMock:
     def _new_world(self) -> None:
         start = self.options.start or datetime.now(UTC).replace(microsecond=0)
         self._world = World(seed=self.options.seed, start=start, timing=self.timing)
+        self._world.on_new_backend = self._wire_backend
         self._request_ids = IdGenerator(self.options.seed ^ 0x5EED)
+        self._event_ids = IdGenerator(self.options.seed ^ 0xE7E7)
         self.calls = []
+        self.faults = Faults(self._world, self.options.account_id)
+
+    def _wire_backend(self, backend: Backend) -> None:
+        world = self._world
+        assert world is not None
+        account, region, events = backend.account, backend.region, world.events
+
+        def publish(task: Task) -> None:
+            event_id = self._event_ids.uuid()
+            events.append(task_state_change(task, event_id, account, region, world.clock.now))
+
+        backend.tasks.publish = publish
 
     def stop(self) -> None:
         """Deactivate; the world stays readable (`events`, `calls`, `now()`)."""
@@ -234,6 +252,45 @@ class ECSMock:
     def invariants(self) -> list[str]:
         """Violations of the model's invariants (empty when the state is consistent)."""
         return self.world.invariants()
+
+    def script_container(
+        self,
+        *,
+        family: str | None = None,
+        container: str | None = None,
+        image: str | None = None,
+        exit_code: int | None = None,
+        after: float | None = None,
+        reason: str | None = None,
+        on_sigterm: str = "exit",
+        sigterm_exit_code: int = 0,
+    ) -> None:
+        """Script how matching containers behave once RUNNING (newest rule wins).
+
+        Args:
+            family: only tasks of this task-definition family (None: any).
+            container: only containers of this name.
+            image: only containers of this image.
+            exit_code: exit with this code `after` seconds after RUNNING (with `after`;
+                neither: run until stopped). An essential container exiting stops the task
+                with `EssentialContainerExited`.
+            after: simulated seconds after the container started.
+            reason: the container's `reason` when it exits.
+            on_sigterm: "exit" (exit `sigterm_exit_code` shortly after SIGTERM) or "ignore"
+                (killed with 137 at the container's stopTimeout, default 30 s).
+            sigterm_exit_code: the exit code on a graceful SIGTERM exit.
+        """
+        script_container(
+            self.world,
+            family=family,
+            container=container,
+            image=image,
+            exit_code=exit_code,
+            after=after,
+            reason=reason,
+            on_sigterm=on_sigterm,
+            sigterm_exit_code=sigterm_exit_code,
+        )
 
     def _follow_clock(self) -> None:
         if self._frozen is not None:
