@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from ecsmock import mock_ecs
+from ecsmock import ECSMock, mock_ecs
 
 DEMO_START = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+Say = Callable[..., None]
 
 
 def _client() -> Any:
@@ -32,49 +33,83 @@ def demo(out: TextIO = sys.stdout, seed: int = 0) -> None:
     with mock_ecs(seed=seed, start=DEMO_START, strict=True) as ecs:
         client = _client()
 
-        def say(what: str) -> None:
-            out.write(f"{ecs.now():%H:%M:%S}  {what}\n")
+        def say(what: str, at: str | None = None) -> None:
+            out.write(f"{at or format(ecs.now(), '%H:%M:%S')}  {what}\n")
 
-        def attempt(what: str, call: Callable[[], Any]) -> None:
-            try:
-                call()
-            except client.exceptions.ClientError as err:
-                error = err.response["Error"]
-                say(f"{what} -> {error['Code']}: {error['Message']}")
-
-        made = client.create_cluster(
-            clusterName="web",
-            tags=[{"key": "team", "value": "payments"}],
-            settings=[{"name": "containerInsights", "value": "enabled"}],
-        )["cluster"]
-        say(f"create-cluster web -> {made['status']} {made['clusterArn']}")
-        client.put_cluster_capacity_providers(
-            cluster="web",
-            capacityProviders=["FARGATE", "FARGATE_SPOT"],
-            defaultCapacityProviderStrategy=[
-                {"capacityProvider": "FARGATE", "base": 1, "weight": 1},
-                {"capacityProvider": "FARGATE_SPOT", "weight": 4},
-            ],
-        )
-        say("put-cluster-capacity-providers web -> FARGATE base 1, FARGATE_SPOT weight 4")
-        ecs.advance(90)
-        described = client.describe_clusters(clusters=["web", "batch"], include=["TAGS"])
-        for cluster in described["clusters"]:
-            tags = {t["key"]: t["value"] for t in cluster["tags"]}
-            say(f"describe-clusters -> {cluster['clusterName']} {cluster['status']} tags={tags}")
-        for failure in described["failures"]:
-            say(f"describe-clusters -> {failure['arn']} {failure['reason']}")
-        attempt("delete-cluster batch", lambda: client.delete_cluster(cluster="batch"))
-        ecs.advance(30)
-        gone = client.delete_cluster(cluster="web")["cluster"]
-        say(f"delete-cluster web -> {gone['status']}")
-        listed = client.list_clusters()["clusterArns"]
-        say(f"list-clusters -> {len(listed)} (an INACTIVE cluster stays listed for a while)")
-        ecs.advance(3600)
-        say(f"list-clusters -> {len(client.list_clusters()['clusterArns'])} after an hour")
+        _clusters(client, ecs, say)
+        _task_life(client, ecs, say)
         calls = len(ecs.calls)
     elapsed = time.perf_counter() - wall
     out.write(f"{calls} ECS calls, simulated {ecs.now() - DEMO_START}, wall {elapsed:.3f} s\n")
+
+
+def _clusters(client: Any, ecs: ECSMock, say: Say) -> None:
+    made = client.create_cluster(
+        clusterName="web",
+        tags=[{"key": "team", "value": "payments"}],
+        settings=[{"name": "containerInsights", "value": "enabled"}],
+    )["cluster"]
+    say(f"create-cluster web -> {made['status']} {made['clusterArn']}")
+    client.put_cluster_capacity_providers(
+        cluster="web",
+        capacityProviders=["FARGATE", "FARGATE_SPOT"],
+        defaultCapacityProviderStrategy=[
+            {"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+            {"capacityProvider": "FARGATE_SPOT", "weight": 4},
+        ],
+    )
+    say("put-cluster-capacity-providers web -> FARGATE base 1, FARGATE_SPOT weight 4")
+    described = client.describe_clusters(clusters=["web", "batch"], include=["TAGS"])
+    for cluster in described["clusters"]:
+        tags = {t["key"]: t["value"] for t in cluster["tags"]}
+        say(f"describe-clusters -> {cluster['clusterName']} {cluster['status']} tags={tags}")
+    for failure in described["failures"]:
+        say(f"describe-clusters -> {failure['arn']} {failure['reason']}")
+    try:
+        client.delete_cluster(cluster="batch")
+    except client.exceptions.ClusterNotFoundException as err:
+        error = err.response["Error"]
+        say(f"delete-cluster batch -> {error['Code']}: {error['Message']}")
+
+
+def _task_life(client: Any, ecs: ECSMock, say: Say) -> None:
+    client.register_task_definition(
+        family="api",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": "public.ecr.aws/nginx/nginx:1.27"}],
+    )
+    say("register-task-definition api -> api:1 (Fargate, 0.25 vCPU, 512 MiB)")
+    network = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d"]}}
+    task = client.run_task(cluster="web", taskDefinition="api", networkConfiguration=network)
+    arn = task["tasks"][0]["taskArn"]
+    say(
+        f"run-task api -> {task['tasks'][0]['lastStatus']} on {task['tasks'][0]['capacityProviderName']}"
+    )
+    seen = len(ecs.events)
+    client.get_waiter("tasks_running").wait(cluster="web", tasks=[arn])
+    _replay(ecs, seen, say)
+    say("waiter tasks_running -> done (its 6-second polls ran on the simulated clock)")
+    ecs.advance(60)
+    seen = len(ecs.events)
+    stopped = client.stop_task(cluster="web", task=arn, reason="demo over")["task"]
+    say(f"stop-task -> desired {stopped['desiredStatus']}, stopCode {stopped['stopCode']}")
+    client.get_waiter("tasks_stopped").wait(cluster="web", tasks=[arn])
+    _replay(ecs, seen, say)
+    final = client.describe_tasks(cluster="web", tasks=[arn])["tasks"][0]
+    say(
+        f"describe-tasks -> {final['lastStatus']} version {final['version']}: {final['stoppedReason']}"
+    )
+
+
+def _replay(ecs: ECSMock, since: int, say: Say) -> None:
+    """Print the task state changes recorded since event number `since`, at their times."""
+    for event in ecs.events[since:]:
+        detail = event["detail"]
+        what = f"  event: {detail['lastStatus']:<14} desired {detail['desiredStatus']:<7}"
+        say(f"{what} version {detail['version']}", detail["updatedAt"][11:19])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -162,6 +162,26 @@ class TaskOps:
         """A visible task of the cluster by id or ARN."""
         return self.store.find(cluster_name, ref)
 
+    def invariants(self) -> list[str]:
+        """Violations among the stored tasks and counters."""
+        out: list[str] = []
+        running: dict[str, int] = {}
+        pending: dict[str, int] = {}
+        for task in self.store.by_id.values():
+            out += task_invariants(task)
+            if task.last_status is TaskStatus.RUNNING:
+                running[task.cluster_arn] = running.get(task.cluster_arn, 0) + 1
+            elif task.last_status in PENDING_LIKE:
+                pending[task.cluster_arn] = pending.get(task.cluster_arn, 0) + 1
+        for cluster in self.backend.clusters.values():
+            if not cluster.active:
+                continue
+            counts = (cluster.running_tasks_count, cluster.pending_tasks_count)
+            expected = (running.get(cluster.arn, 0), pending.get(cluster.arn, 0))
+            if counts != expected:
+                out.append(f"cluster {cluster.name} counts {counts}, tasks say {expected}")
+        return out
+
     # -- bookkeeping ----------------------------------------------------------------------
 
     def _observe(self, task: Task, previous: TaskStatus | None) -> None:
@@ -207,3 +227,38 @@ def _size(task_level: int | None, containers: Any) -> str | None:
         return str(task_level)
     total = sum(containers)
     return str(total) if total else None
+
+
+def task_invariants(task: Task) -> list[str]:
+    """What must hold for every task at every step (the stateful tests check it)."""
+    out: list[str] = []
+    name = task.arn
+    stamps = [
+        task.created_at,
+        task.connectivity_at,
+        task.pull_started_at,
+        task.pull_stopped_at,
+        task.started_at,
+    ]
+    present = [s for s in stamps if s is not None]
+    if present != sorted(present):
+        out.append(f"{name}: start timestamps out of order")
+    ends = [task.stopping_at, task.execution_stopped_at, task.stopped_at]
+    if task.stopping_at is not None:
+        later = [s for s in ends if s is not None]
+        if later != sorted(later) or later[0] < task.created_at:
+            out.append(f"{name}: stop timestamps out of order")
+    if task.last_status is TaskStatus.RUNNING and task.stop_code is not None and not task.stopping:
+        out.append(f"{name}: RUNNING with a stopCode but not stopping")
+    if task.stop_code is not None and not task.stopping:
+        out.append(f"{name}: stopCode without desiredStatus STOPPED")
+    if task.last_status is TaskStatus.STOPPED:
+        if task.stopped_at is None:
+            out.append(f"{name}: STOPPED without stoppedAt")
+        if any(not c.exited for c in task.containers):
+            out.append(f"{name}: STOPPED with a container not STOPPED")
+    if task.started_at is not None and task.stop_code is StopCode.TASK_FAILED_TO_START:
+        out.append(f"{name}: started but TaskFailedToStart")
+    if task.version < 1:
+        out.append(f"{name}: version {task.version}")
+    return out
