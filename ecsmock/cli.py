@@ -85,9 +85,8 @@ def _task_life(client: Any, ecs: ECSMock, say: Say) -> None:
     network = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d"]}}
     task = client.run_task(cluster="web", taskDefinition="api", networkConfiguration=network)
     arn = task["tasks"][0]["taskArn"]
-    say(
-        f"run-task api -> {task['tasks'][0]['lastStatus']} on {task['tasks'][0]['capacityProviderName']}"
-    )
+    first = task["tasks"][0]
+    say(f"run-task api -> {first['lastStatus']} on {first['capacityProviderName']}")
     seen = len(ecs.events)
     client.get_waiter("tasks_running").wait(cluster="web", tasks=[arn])
     _replay(ecs, seen, say)
@@ -99,9 +98,8 @@ def _task_life(client: Any, ecs: ECSMock, say: Say) -> None:
     client.get_waiter("tasks_stopped").wait(cluster="web", tasks=[arn])
     _replay(ecs, seen, say)
     final = client.describe_tasks(cluster="web", tasks=[arn])["tasks"][0]
-    say(
-        f"describe-tasks -> {final['lastStatus']} version {final['version']}: {final['stoppedReason']}"
-    )
+    reason = final["stoppedReason"]
+    say(f"describe-tasks -> {final['lastStatus']} version {final['version']}: {reason}")
 
 
 def _replay(ecs: ECSMock, since: int, say: Say) -> None:
