@@ -62,7 +62,7 @@ def _timestamp(value: Any) -> Any:
     return _parser()._timestamp_parser(value)
 
 
-def _fixer(shape: Any, memo: dict[str, Fix | None]) -> Fix | None:
+def _fixer(shape: Any, memo: dict[str, Fix | None], stamp: Fix) -> Fix | None:
     """What botocore's JSON parser changes in a decoded value of `shape`, done in place.
 
     The parser copies the decoded JSON member by member and turns timestamps (and blobs)
@@ -72,18 +72,18 @@ def _fixer(shape: Any, memo: dict[str, Fix | None]) -> Fix | None:
     """
     kind = shape.type_name
     if kind == "timestamp":
-        return _timestamp
+        return stamp
     if kind == "blob":
         handle = _parser()._handle_blob
         return lambda v: handle(shape, v)
     if kind == "list":
-        item = _fixer(shape.member, memo)
+        item = _fixer(shape.member, memo, stamp)
         return None if item is None else _list_fixer(item)
     if kind == "map":
-        value = _fixer(shape.value, memo)
+        value = _fixer(shape.value, memo, stamp)
         return None if value is None else _map_fixer(value)
     if kind == "structure" and not shape.is_document_type:
-        return _structure_fixer(shape, memo)
+        return _structure_fixer(shape, memo, stamp)
     return None
 
 
@@ -107,7 +107,7 @@ def _map_fixer(item: Fix) -> Fix:
     return fix
 
 
-def _structure_fixer(shape: Any, memo: dict[str, Fix | None]) -> Fix | None:
+def _structure_fixer(shape: Any, memo: dict[str, Fix | None], stamp: Fix) -> Fix | None:
     if shape.name in memo:
         return memo[shape.name]
     cell: list[Fix | None] = []
@@ -119,7 +119,7 @@ def _structure_fixer(shape: Any, memo: dict[str, Fix | None]) -> Fix | None:
     memo[shape.name] = recursive  # a recursive shape refers to itself
     members = []
     for name, member in shape.members.items():
-        fix = _fixer(member, memo)
+        fix = _fixer(member, memo, stamp)
         if fix is not None:
             members.append((name, fix))
     result: Fix | None = None
@@ -139,16 +139,23 @@ def _structure_fixer(shape: Any, memo: dict[str, Fix | None]) -> Fix | None:
     return result
 
 
-_FIXERS: dict[str, Fix | None] = {}
+_FIXERS: dict[tuple[str, Fix | None], Fix | None] = {}
 
 
-def _convert(operation_model: Any, body: dict[str, Any]) -> dict[str, Any]:
-    """The parsed response for a fresh body (changed in place)."""
-    name = operation_model.name
-    if name not in _FIXERS:
+def _convert(
+    operation_model: Any, body: dict[str, Any], timestamp_parser: Fix | None = None
+) -> dict[str, Any]:
+    """The parsed response for a fresh body (changed in place).
+
+    `timestamp_parser` is the client's own when it has one (the AWS CLI keeps timestamps
+    as the numbers it received); None means botocore's default.
+    """
+    key = (operation_model.name, timestamp_parser)
+    if key not in _FIXERS:
         shape = operation_model.output_shape
-        _FIXERS[name] = None if shape is None else _fixer(shape, {})
-    fix = _FIXERS[name]
+        stamp = _timestamp if timestamp_parser is None else timestamp_parser
+        _FIXERS[key] = None if shape is None else _fixer(shape, {}, stamp)
+    fix = _FIXERS[key]
     return body if fix is None else fix(body)
 
 
@@ -175,10 +182,15 @@ def _metadata(request_id: str, status: int, headers: dict[str, str]) -> dict[str
 
 
 def success(
-    operation_model: Any, body: dict[str, Any], request_id: str, now: datetime, region: str
+    operation_model: Any,
+    body: dict[str, Any],
+    request_id: str,
+    now: datetime,
+    region: str,
+    timestamp_parser: Fix | None = None,
 ) -> tuple[AWSResponse, dict[str, Any]]:
     """A successful answer: (http response, parsed response) as botocore's client wants."""
-    parsed = _convert(operation_model, body)
+    parsed = _convert(operation_model, body, timestamp_parser)
     headers = _headers(request_id, now)
     parsed["ResponseMetadata"] = _metadata(request_id, 200, headers)
     http = AWSResponse(ENDPOINT.format(region=region), 200, headers, _LazyBody(body))
