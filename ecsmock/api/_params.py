@@ -1,4 +1,11 @@
-"""Server-side parameter checks that botocore does not do (maxima, enums, tokens)."""
+"""Server-side parameter checks that botocore does not do (maxima, enums, tokens).
+
+botocore validates required members, types and minimums client-side only; maxima, enum
+values and patterns reach ECS, which answers InvalidParameterException. ECS's own texts
+for out-of-range `maxResults` and unusable `nextToken` were not captured (spec section 13);
+the batch-size wording follows the observed `taskIds can have at most 100 items.` and
+`service names can have at most 10 items` (panther-labs/panther#1526).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +18,15 @@ from ecsmock.errors import InvalidParameterException
 
 T = TypeVar("T")
 
+INVALID_TOKEN = "Invalid nextToken. Use the nextToken value from a previous response."
+
 
 def check_enum(name: str, value: str, allowed: Sequence[str]) -> None:
-    """Reject a value outside the enum (botocore itself does not validate enums)."""
+    """Reject a value outside the enum (botocore itself does not validate enums).
+
+    Raises:
+        InvalidParameterException: `value` is not one of `allowed`.
+    """
     if value not in allowed:
         raise InvalidParameterException(
             f"Invalid value '{value}' for {name}. Valid values: {', '.join(allowed)}."
@@ -21,32 +34,47 @@ def check_enum(name: str, value: str, allowed: Sequence[str]) -> None:
 
 
 def check_max_items(name: str, items: Sequence[Any], most: int) -> None:
-    """ECS batch limits, in the wording of `taskIds can have at most 100 items.`."""
+    """ECS batch limits, in the wording of `taskIds can have at most 100 items.`.
+
+    Raises:
+        InvalidParameterException: more than `most` items.
+    """
     if len(items) > most:
         raise InvalidParameterException(f"{name} can have at most {most} items.")
 
 
-def _encode(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"ecsmock:{offset}".encode()).decode()
+def _encode(scope: str, offset: int) -> str:
+    return base64.urlsafe_b64encode(f"ecsmock:{scope}:{offset}".encode()).decode()
 
 
-def _decode(token: str) -> int:
+def _decode(scope: str, token: str) -> int:
     try:
         text = base64.urlsafe_b64decode(token.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
-    prefix, _, number = text.partition(":")
-    if prefix != "ecsmock" or not number.isdigit():
-        raise InvalidParameterException("Invalid nextToken")
+    prefix, _, rest = text.partition(":")
+    token_scope, _, number = rest.rpartition(":")
+    if prefix != "ecsmock" or token_scope != scope or not number.isdigit():
+        raise InvalidParameterException(INVALID_TOKEN)
     return int(number)
 
 
 def page(
-    params: dict[str, Any], items: Sequence[T], *, most: int = 100, default: int = 100
+    params: dict[str, Any],
+    items: Sequence[T],
+    *,
+    most: int = 100,
+    default: int = 100,
+    scope: str = "",
 ) -> tuple[list[T], str | None]:
     """One page of `items` per `maxResults`/`nextToken`, and the token of the next page.
 
-    Tokens are deterministic (an encoded offset); an absent token means the last page.
+    Tokens are deterministic (an encoded offset) and belong to `scope` (e.g. the operation
+    name): a token from another listing is rejected. No token means the last page.
+
+    Raises:
+        InvalidParameterException: `maxResults` outside 1..`most`, or a token that this
+            listing did not hand out.
     """
     size = params.get("maxResults")
     if size is None:
@@ -54,10 +82,10 @@ def page(
     elif not 1 <= size <= most:
         raise InvalidParameterException(f"maxResults must be between 1 and {most}, inclusive.")
     token = params.get("nextToken")
-    start = 0 if token is None else _decode(token)
+    start = 0 if token is None else _decode(scope, token)
     chunk = list(items[start : start + size])
     end = start + size
-    return chunk, (_encode(end) if end < len(items) else None)
+    return chunk, (_encode(scope, end) if end < len(items) else None)
 
 
 def with_token(body: dict[str, Any], token: str | None) -> dict[str, Any]:

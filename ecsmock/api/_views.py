@@ -1,9 +1,10 @@
-"""camelCase views of model objects shared by several operations."""
+"""camelCase views of model objects shared by several operations, and their inverses."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ecsmock.errors import InvalidParameterException
 from ecsmock.model.cluster import StrategyItem
 
 
@@ -13,8 +14,18 @@ def tags_view(tags: dict[str, str]) -> list[dict[str, str]]:
 
 
 def tags_in(items: list[dict[str, str]] | None) -> list[tuple[str, str]]:
-    """Request tags as (key, value) pairs."""
-    return [(t["key"], t.get("value", "")) for t in items or ()]
+    """Request tags as (key, value) pairs; a value left out is "".
+
+    Raises:
+        InvalidParameterException: a tag without a key (the botocore model does not make
+            `key` required, so only the server can refuse it).
+    """
+    out: list[tuple[str, str]] = []
+    for tag in items or ():
+        if "key" not in tag:
+            raise InvalidParameterException("Tag keys must not be empty.")
+        out.append((tag["key"], tag.get("value", "")))
+    return out
 
 
 def strategy_view(items: list[StrategyItem]) -> list[dict[str, Any]]:

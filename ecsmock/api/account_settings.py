@@ -44,12 +44,16 @@ def delete_account_setting(backend: Backend, params: Params) -> Body:
 
 @operation("ListAccountSettings")
 def list_account_settings(backend: Backend, params: Params) -> Body:
-    """ListAccountSettings: filters name, value (needs name), principalArn, effective."""
+    """ListAccountSettings: filters name, value (needs name), principalArn, effective.
+
+    Pages of 1-10 settings (default 10).
+    """
     name = params.get("name")
     value = params.get("value")
     if value is not None and name is None:
+        # ECS's text was not captured; the wording follows the `value` parameter doc.
         raise InvalidParameterException(
-            "The value parameter can only be used when a setting name is specified."
+            "The value parameter can only be used when a setting name is also specified."
         )
     if name is not None:
         check_name(name)
@@ -59,5 +63,5 @@ def list_account_settings(backend: Backend, params: Params) -> Body:
     chosen = [
         s for s in found if (name is None or s.name == name) and (value is None or s.value == value)
     ]
-    chunk, token = page(params, chosen, most=10, default=10)
+    chunk, token = page(params, chosen, most=10, default=10, scope="ListAccountSettings")
     return with_token({"settings": [setting_view(s) for s in chunk]}, token)

@@ -2,11 +2,13 @@
 
 From the PutAccountSetting / ListAccountSettings pages: a principal's own value wins, else
 the root user's value (which PutAccountSettingDefault sets) is the account default, else the
-AWS default. ecsmock's caller is the account's root user.
+AWS default. ecsmock's caller is the account's root user. Settings are per region (each
+backend holds its own `AccountSettings`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ecsmock.errors import InvalidParameterException
@@ -42,8 +44,12 @@ ALLOWED_VALUES: dict[str, tuple[str, ...]] = {
 
 # Settings AWS manages: readable, never writable by the user.
 AWS_MANAGED = frozenset({"guardDutyActivate"})
-# Settings only the root user (the account default) may change.
+# Settings only the root user (the account default) may change: the PutAccountSetting
+# `principalArn` doc ("You must use the root user when you set the Fargate wait time") and
+# fargateFIPSMode, documented for PutAccountSettingDefault only.
 ROOT_ONLY = frozenset({"fargateTaskRetirementWaitPeriod", "fargateFIPSMode"})
+# Principals that can hold settings: the root user, IAM users and roles.
+PRINCIPAL_RE = re.compile(r"arn:aws[\w-]*:iam::\d{12}:(root|user/.+|role/.+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +70,26 @@ def check_name(name: str) -> None:
         )
 
 
-def check_writable(name: str, value: str) -> None:
-    """Name known, value allowed for it, and not an AWS-managed setting."""
-    check_name(name)
+def check_principal(principal: str) -> None:
+    """A principal ARN names the root user, an IAM user or an IAM role."""
+    if not PRINCIPAL_RE.fullmatch(principal):
+        raise InvalidParameterException(
+            f"Invalid principalArn '{principal}'. Specify the ARN of the root user, an IAM "
+            "user or an IAM role."
+        )
+
+
+def _check_managed(name: str) -> None:
     if name in AWS_MANAGED:
         raise InvalidParameterException(
             f"The account setting '{name}' is managed by AWS and cannot be changed."
         )
+
+
+def check_writable(name: str, value: str) -> None:
+    """Name known, value allowed for it, and not an AWS-managed setting."""
+    check_name(name)
+    _check_managed(name)
     allowed = ALLOWED_VALUES[name]
     if value not in allowed:
         raise InvalidParameterException(
@@ -86,10 +105,21 @@ class AccountSettings:
         self.root = f"arn:aws:iam::{account}:root"
         self._own: dict[tuple[str, str], str] = {}
 
+    def _who(self, principal: str | None) -> str:
+        if principal is None:
+            return self.root
+        check_principal(principal)
+        return principal
+
     def put(self, name: str, value: str, principal: str | None) -> Setting:
-        """Set `name` for `principal` (the caller, root, when None)."""
+        """Set `name` for `principal` (the caller, root, when None).
+
+        Raises:
+            InvalidParameterException: unknown name, value not allowed for it, AWS-managed
+                setting, bad principal ARN, or a root-only setting for another principal.
+        """
         check_writable(name, value)
-        who = principal or self.root
+        who = self._who(principal)
         if who != self.root and name in ROOT_ONLY:
             raise InvalidParameterException(
                 f"The account setting '{name}' can only be changed for the root user."
@@ -102,9 +132,14 @@ class AccountSettings:
         return self.put(name, value, None)
 
     def delete(self, name: str, principal: str | None) -> Setting:
-        """Drop `principal`'s own value; answer the setting as it was."""
+        """Drop `principal`'s own value; answer the setting as it was.
+
+        Deleting a value that was never set answers what applies to `principal` and
+        changes nothing.
+        """
         check_name(name)
-        who = principal or self.root
+        _check_managed(name)
+        who = self._who(principal)
         removed = self._own.pop((who, name), None)
         if removed is None:
             return self.effective(name, who)
@@ -122,12 +157,15 @@ class AccountSettings:
         return Setting(name, AWS_DEFAULTS[name], self.root, kind)
 
     def listing(self, principal: str | None, effective: bool) -> list[Setting]:
-        """Every setting of `principal` (own values only unless `effective`), enum order."""
-        who = principal or self.root
+        """Every setting of `principal` (own values only unless `effective`), by name.
+
+        Name order as in the list-account-settings CLI example (containerInstance...,
+        service..., task...LongArnFormat).
+        """
+        who = self._who(principal)
+        names = sorted(AWS_DEFAULTS)
         if effective:
-            return [self.effective(name, who) for name in AWS_DEFAULTS]
+            return [self.effective(name, who) for name in names]
         return [
-            Setting(name, self._own[(who, name)], who)
-            for name in AWS_DEFAULTS
-            if (who, name) in self._own
+            Setting(name, self._own[(who, name)], who) for name in names if (who, name) in self._own
         ]

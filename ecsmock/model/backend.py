@@ -1,39 +1,58 @@
-"""The state of one (account, region): the resources ECS keeps there, and their rules."""
+"""The state of one (account, region): the resources ECS keeps there, and their rules.
+
+Every mutating method validates everything first and changes state last, so a call that
+fails leaves the backend exactly as it was.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
 from ecsmock._ids import IdGenerator, arn, parse_arn
 from ecsmock.clock import SimulatedClock
 from ecsmock.errors import (
-    CLUSTER_HAS_INSTANCES,
-    CLUSTER_HAS_SERVICES,
-    CLUSTER_HAS_TASKS,
     CLUSTER_INACTIVE,
     CLUSTER_NOT_FOUND,
-    ClusterContainsContainerInstancesException,
-    ClusterContainsServicesException,
-    ClusterContainsTasksException,
     ClusterNotFoundException,
     InvalidParameterException,
     ResourceInUseException,
+    ResourceNotFoundException,
 )
 from ecsmock.model import cluster as cl
 from ecsmock.model import tags
 from ecsmock.model.account_settings import AccountSettings
 from ecsmock.model.behaviour import Behaviour
-from ecsmock.model.cluster import Cluster, ClusterStatus, StrategyItem
+from ecsmock.model.cluster import (
+    DEFAULT_CLUSTER,
+    Attachment,
+    Cluster,
+    ClusterSpec,
+    ClusterStatus,
+    StrategyItem,
+)
 from ecsmock.model.taskops import TaskOps
 from ecsmock.model.timing import REALISTIC, TimingProfile
 
+__all__ = ["DEFAULT_CLUSTER", "INACTIVE_CLUSTER_TTL", "Backend", "ClusterSpec", "Tagged"]
+
 # How long a deleted cluster stays listed and describable as INACTIVE [S]: ECS keeps it
-# "for a while"; tools that list then describe keep finding INACTIVE clusters.
+# "for a period of time" (DeleteCluster docs); tools that list then describe keep finding
+# INACTIVE clusters (gruntwork-io/cloud-nuke#145).
 INACTIVE_CLUSTER_TTL = timedelta(hours=1)
-DEFAULT_CLUSTER = "default"
+# Resource kinds TagResource accepts (TagResource `resourceArn` docs, plus task sets).
+TAGGABLE_KINDS = frozenset(
+    {
+        "capacity-provider",
+        "cluster",
+        "container-instance",
+        "service",
+        "task",
+        "task-definition",
+        "task-set",
+    }
+)
 
 
 class Tagged(Protocol):
@@ -42,17 +61,10 @@ class Tagged(Protocol):
     tags: dict[str, str]
 
 
-@dataclass(slots=True, kw_only=True)
-class ClusterSpec:
-    """What CreateCluster asks for, in model terms."""
-
-    name: str = DEFAULT_CLUSTER
-    tags: list[tuple[str, str]] = field(default_factory=list)
-    settings: dict[str, str] = field(default_factory=dict)
-    configuration: dict[str, Any] | None = None
-    capacity_providers: list[str] = field(default_factory=list)
-    default_strategy: list[StrategyItem] = field(default_factory=list)
-    namespace: str | None = None
+# A resolver gets a resource ARN (already known to be of this account and region) and
+# whether the caller means to change its tags; it answers the resource or None when there
+# is no such resource, or raises the kind's own error (e.g. an INACTIVE cluster).
+TagResolver = Callable[[str, bool], Tagged | None]
 
 
 class Backend:
@@ -75,20 +87,20 @@ class Backend:
         self.namespaces: dict[str, str] = {}
         self.settings = AccountSettings(account)
         self.tasks = TaskOps(self, timing, behaviour or Behaviour())
-        # Resolvers from an ARN's resource kind to the live resource it names (anything
-        # with a `tags` dict); each taggable resource kind registers its own.
-        self.taggable: dict[str, Callable[[str], Tagged | None]] = {
-            "cluster": self._tagged_cluster,
-        }
+        # Each taggable resource kind registers the resolver of its ARNs here.
+        self.taggable: dict[str, TagResolver] = {"cluster": self._tagged_cluster}
 
     def arn(self, resource: str) -> str:
         """An ARN in this account and region."""
         return arn(self.region, self.account, resource)
 
-    # -- clusters -----------------------------------------------------------------------
+    # -- cluster lookup -------------------------------------------------------------------
 
     def cluster_name(self, ref: str | None) -> str | None:
-        """The cluster name a name-or-ARN reference points to here; None if it can't."""
+        """The cluster name a name-or-ARN reference points to here; None if it can't.
+
+        An omitted reference (None) means the `default` cluster.
+        """
         if ref is None:
             return DEFAULT_CLUSTER
         if not ref.startswith("arn:"):
@@ -110,20 +122,24 @@ class Backend:
         return None if name is None else self.clusters.get(name)
 
     def cluster(self, ref: str | None) -> Cluster:
-        """The cluster a reference names, whatever its status.
+        """The cluster a `cluster` parameter names, whatever its status.
 
         Raises:
+            InvalidParameterException: the reference is neither an ARN nor a cluster name.
             ClusterNotFoundException: no such cluster.
         """
+        if ref is not None:
+            cl.check_ref(ref)
         found = self.find_cluster(ref)
         if found is None:
             raise ClusterNotFoundException(CLUSTER_NOT_FOUND)
         return found
 
     def active_cluster(self, ref: str | None) -> Cluster:
-        """The cluster a reference names, which must not be INACTIVE.
+        """The cluster a `cluster` parameter names, which must not be INACTIVE.
 
         Raises:
+            InvalidParameterException: the reference is neither an ARN nor a cluster name.
             ClusterNotFoundException: no such cluster, or it was deleted.
         """
         found = self.cluster(ref)
@@ -131,45 +147,60 @@ class Backend:
             raise ClusterNotFoundException(CLUSTER_INACTIVE)
         return found
 
-    def create_cluster(self, spec: ClusterSpec) -> Cluster:
-        """Create a cluster, or answer the existing ACTIVE one of that name.
+    # -- cluster changes ------------------------------------------------------------------
 
-        Creating an ACTIVE name again returns it unchanged (ECS's widely relied-upon
-        idempotency); an INACTIVE name is made ACTIVE afresh under the same ARN.
+    def create_cluster(self, spec: ClusterSpec) -> Cluster:
+        """Create a cluster, or answer the existing ACTIVE one made by the same request.
+
+        An INACTIVE name is made ACTIVE afresh under the same ARN.
+
+        Raises:
+            InvalidParameterException: a parameter breaks a rule, or an ACTIVE cluster of
+                that name was created with other arguments (ECS's idempotency check).
+            NamespaceNotFoundException: the namespace ARN is of another account or region.
         """
-        cl.check_name(spec.name)
+        self._check_spec(spec)
         existing = self.clusters.get(spec.name)
         if existing is not None and existing.active:
-            return existing
-        new_tags = tags.merged({}, spec.tags)
-        cl.check_settings(spec.settings)
-        self._check_providers(spec.capacity_providers)
-        cl.check_strategy(spec.default_strategy, spec.capacity_providers)
-        settings = {"containerInsights": self._insights_default(), **spec.settings}
+            if existing.request is None or existing.request.same_request(spec):
+                return existing
+            raise InvalidParameterException(cl.NOT_IDEMPOTENT)
         cluster = Cluster(
             name=spec.name,
             arn=self.arn(f"cluster/{spec.name}"),
-            tags=new_tags,
-            settings=settings,
+            tags=dict(spec.tags),
+            settings={"containerInsights": self._insights_default(), **spec.settings},
             configuration=spec.configuration,
             capacity_providers=list(spec.capacity_providers),
             default_strategy=list(spec.default_strategy),
-            service_connect_namespace=self._namespace(spec.namespace),
+            request=spec,
         )
+        self._set_namespace(cluster, spec.namespace)
         if existing is not None and existing.purge is not None:
             existing.purge.cancel()
+        # Re-inserted, so a re-created name lists in its new creation order.
         self.clusters.pop(spec.name, None)
         self.clusters[spec.name] = cluster
         return cluster
 
+    def _check_spec(self, spec: ClusterSpec) -> None:
+        cl.check_name(spec.name)
+        tags.check_tags(spec.tags)
+        cl.check_settings(spec.settings)
+        self._check_providers(spec.capacity_providers)
+        cl.check_strategy(spec.default_strategy, spec.capacity_providers)
+        self._check_namespace(spec.namespace)
+
     def _insights_default(self) -> str:
+        # The caller is the root user: the account default, else AWS's.
         return self.settings.effective("containerInsights", self.settings.root).value
 
-    def _namespace(self, ref: str | None) -> str | None:
+    def _check_namespace(self, ref: str | None) -> None:
+        cl.check_namespace(ref, self.region, self.account)
+
+    def _namespace_arn(self, ref: str) -> str:
         # ECS creates an HTTP Cloud Map namespace when the named one does not exist
-        # (UpdateCluster / CreateCluster serviceConnectDefaults documentation).
-        if ref is None:
-            return None
+        # (ClusterServiceConnectDefaultsRequest.namespace documentation).
         if ref.startswith("arn:"):
             return ref
         if ref not in self.namespaces:
@@ -179,105 +210,150 @@ class Backend:
             )
         return self.namespaces[ref]
 
+    def _set_namespace(self, cluster: Cluster, ref: str | None) -> None:
+        """Point the cluster at a namespace ("" removes it), keeping the `sc` attachments.
+
+        As in the update-cluster CLI example: the old `sc` attachment turns DELETED and a
+        new ATTACHED one is added.
+        """
+        if ref is None:
+            return
+        new = self._namespace_arn(ref) if ref else None
+        if new == cluster.service_connect_namespace:
+            return
+        for attachment in cluster.attachments:
+            if attachment.type == "sc" and attachment.status == "ATTACHED":
+                attachment.status = "DELETED"
+        if new is not None:
+            cluster.attachments.append(Attachment(id=self.ids.uuid(), type="sc", status="ATTACHED"))
+        cluster.service_connect_namespace = new
+
+    def provider_exists(self, name: str) -> bool:
+        """Whether a capacity provider of that name exists here (FARGATE, FARGATE_SPOT)."""
+        return name in cl.FARGATE_PROVIDERS
+
     def _check_providers(self, names: list[str]) -> None:
-        if len(set(names)) != len(names):
-            raise InvalidParameterException("The specified capacity providers contain duplicates.")
+        cl.check_provider_list(names)
         for name in names:
-            if name not in cl.FARGATE_PROVIDERS:
-                raise InvalidParameterException(
-                    f"The specified capacity provider '{name}' does not exist. Specify a "
-                    "valid capacity provider and try again."
-                )
+            if not self.provider_exists(name):
+                raise InvalidParameterException(cl.PROVIDER_NOT_FOUND)
 
     def update_cluster(
         self,
-        ref: str | None,
+        ref: str,
         *,
         settings: dict[str, str] | None = None,
         configuration: dict[str, Any] | None = None,
         namespace: str | None = None,
     ) -> Cluster:
-        """Change a cluster's settings, configuration or Service Connect defaults."""
+        """Change a cluster's settings, configuration or Service Connect defaults.
+
+        Settings merge by name; a new configuration replaces the old; namespace "" removes
+        the Service Connect defaults.
+        """
         cluster = self.active_cluster(ref)
-        if settings is not None:
-            cl.check_settings(settings)
-        if settings:
-            cluster.settings.update(settings)
+        cl.check_settings(settings or {})
+        self._check_namespace(namespace)
+        cluster.settings.update(settings or {})
         if configuration is not None:
             cluster.configuration = configuration
-        if namespace is not None:
-            cluster.service_connect_namespace = self._namespace(namespace)
+        self._set_namespace(cluster, namespace)
         return cluster
 
     def put_capacity_providers(
-        self, ref: str | None, providers: list[str], strategy: list[StrategyItem]
+        self, ref: str, providers: list[str], strategy: list[StrategyItem]
     ) -> Cluster:
-        """Replace a cluster's capacity providers and its default strategy."""
+        """Replace a cluster's capacity providers and its default strategy.
+
+        Raises:
+            InvalidParameterException: a provider list or strategy rule is broken.
+            ResourceInUseException: a provider being removed is still used by tasks.
+            ClusterNotFoundException: no such cluster, or it was deleted.
+        """
         cluster = self.active_cluster(ref)
         self._check_providers(providers)
         cl.check_strategy(strategy, providers)
         for name in cluster.capacity_providers:
             if name not in providers and self.provider_in_use(cluster, name):
-                raise ResourceInUseException(
-                    f"The specified capacity provider '{name}' is in use and cannot be removed."
-                )
+                raise ResourceInUseException(cl.PROVIDER_IN_USE)
         cluster.capacity_providers = list(providers)
         cluster.default_strategy = list(strategy)
         return cluster
 
     def provider_in_use(self, cluster: Cluster, provider: str) -> bool:
-        """Whether tasks or services of `cluster` use `provider` (none can yet)."""
+        """Whether tasks of `cluster` use `provider` (not tracked yet: never)."""
         return False
 
-    def delete_cluster(self, ref: str | None) -> Cluster:
-        """Delete a cluster: INACTIVE, kept describable for a while, then purged."""
-        cluster = self.cluster(ref)
-        if not cluster.active:
-            raise ClusterNotFoundException(CLUSTER_INACTIVE)
-        # Check order when several apply is unknown; instances, services, tasks [U].
-        if cluster.registered_instances_count:
-            raise ClusterContainsContainerInstancesException(CLUSTER_HAS_INSTANCES)
-        if cluster.active_services_count:
-            raise ClusterContainsServicesException(CLUSTER_HAS_SERVICES)
-        if cluster.running_tasks_count or cluster.pending_tasks_count:
-            raise ClusterContainsTasksException(CLUSTER_HAS_TASKS)
+    def delete_cluster(self, ref: str) -> Cluster:
+        """Delete a cluster: INACTIVE, kept describable for a while, then purged.
+
+        Raises:
+            ClusterContainsContainerInstancesException: instances are ACTIVE or DRAINING.
+            ClusterContainsServicesException: services are ACTIVE or DRAINING.
+            ClusterContainsTasksException: tasks are not yet STOPPED.
+            ClusterContainsCapacityProviderException: cluster-scoped providers remain.
+            ClusterNotFoundException: no such cluster, or it was already deleted.
+        """
+        cluster = self.active_cluster(ref)
+        cl.check_empty(cluster)
         cluster.status = ClusterStatus.INACTIVE
         cluster.tags = {}
         cluster.capacity_providers = []
         cluster.default_strategy = []
         cluster.statistics = {}
-        name = cluster.name
-
-        def purge() -> None:
-            if self.clusters.get(name) is cluster:
-                del self.clusters[name]
-
-        cluster.purge = self.clock.schedule(purge, after=INACTIVE_CLUSTER_TTL)
+        cluster.purge = self.clock.schedule(self._purger(cluster), after=INACTIVE_CLUSTER_TTL)
         return cluster
 
-    def _tagged_cluster(self, resource_arn: str) -> Tagged | None:
-        found = self.find_cluster(resource_arn)
-        return found if found is not None and found.active else None
+    def _purger(self, cluster: Cluster) -> Callable[[], None]:
+        def purge() -> None:
+            if self.clusters.get(cluster.name) is cluster:
+                del self.clusters[cluster.name]
 
-    # -- checks -------------------------------------------------------------------------
+        return purge
+
+    # -- tags -----------------------------------------------------------------------------
+
+    def tagged(self, resource_arn: str, *, write: bool) -> Tagged:
+        """The taggable resource an ARN names, for TagResource and its siblings.
+
+        Raises:
+            InvalidParameterException: not an ECS ARN, or of a kind ECS does not tag.
+            ClusterNotFoundException: a cluster ARN naming no cluster here (or, with
+                `write`, an INACTIVE one).
+            ResourceNotFoundException: another kind of ARN naming nothing here.
+        """
+        parsed = parse_arn(resource_arn)
+        if parsed is None:
+            raise InvalidParameterException(
+                f"The ARN '{resource_arn}' is not a valid Amazon ECS resource ARN."
+            )
+        if parsed.kind not in TAGGABLE_KINDS:
+            raise InvalidParameterException(
+                f"The resource type '{parsed.kind}' does not support tagging."
+            )
+        found = None
+        resolve = self.taggable.get(parsed.kind)
+        here = parsed.region == self.region and parsed.account == self.account
+        if resolve is not None and here:
+            found = resolve(resource_arn, write)
+        if found is None:
+            if parsed.kind == "cluster":
+                raise ClusterNotFoundException(CLUSTER_NOT_FOUND)
+            raise ResourceNotFoundException("The specified resource wasn't found.")
+        return found
+
+    def _tagged_cluster(self, resource_arn: str, write: bool) -> Tagged | None:
+        # A deleted cluster reads as untagged (its tags went with it) but takes no new ones.
+        found = self.find_cluster(resource_arn)
+        if found is not None and write and not found.active:
+            raise ClusterNotFoundException(CLUSTER_INACTIVE)
+        return found
+
+    # -- checks ---------------------------------------------------------------------------
 
     def invariants(self) -> list[str]:
         """Violations of the model's invariants (empty when all hold)."""
         out: list[str] = []
         for name, cluster in self.clusters.items():
-            if cluster.name != name:
-                out.append(f"cluster {name} is stored under another name {cluster.name}")
-            if cluster.status is ClusterStatus.INACTIVE and cluster.purge is None:
-                out.append(f"INACTIVE cluster {name} has no purge scheduled")
-            counts = (
-                cluster.registered_instances_count,
-                cluster.running_tasks_count,
-                cluster.pending_tasks_count,
-                cluster.active_services_count,
-            )
-            if min(counts) < 0:
-                out.append(f"cluster {name} has a negative counter {counts}")
-            for item in cluster.default_strategy:
-                if item.capacity_provider not in cluster.capacity_providers:
-                    out.append(f"cluster {name} strategy names an unassociated provider")
-        return out
+            out += [f"cluster {name}: {problem}" for problem in cl.problems(name, cluster)]
+        return out + self.tasks.invariants()

@@ -1,4 +1,8 @@
-"""Clusters: status, capacity-provider associations, settings and counters."""
+"""Clusters: status, capacity-provider associations, settings, attachments and counters.
+
+Pure data and rules; `Backend` (model/backend.py) owns the clusters of one account and
+region and applies these rules before it changes anything.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,73 @@ from enum import StrEnum
 from typing import Any
 
 from ecsmock.clock import Scheduled
-from ecsmock.errors import UNASSOCIATED_PROVIDER, InvalidParameterException
+from ecsmock.errors import (
+    CLUSTER_HAS_INSTANCES,
+    CLUSTER_HAS_SERVICES,
+    CLUSTER_HAS_TASKS,
+    UNASSOCIATED_PROVIDER,
+    ClusterContainsCapacityProviderException,
+    ClusterContainsContainerInstancesException,
+    ClusterContainsServicesException,
+    ClusterContainsTasksException,
+    InvalidParameterException,
+    NamespaceNotFoundException,
+)
+from ecsmock.model import tags
 
 NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,255}")
+DEFAULT_CLUSTER = "default"
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 CONTAINER_INSIGHTS_VALUES = ("enhanced", "enabled", "disabled")
 MAX_STRATEGY_ITEMS = 20
+# "Capacity providers per cluster" quota (Amazon ECS service quotas page: 20).
+MAX_CLUSTER_PROVIDERS = 20
 MAX_WEIGHT = 1000
 MAX_BASE = 100_000
+
+# Real texts, quoted from public output:
+# - CreateCluster with an existing name and other arguments (hashicorp/terraform#24615).
+NOT_IDEMPOTENT = (
+    "Arguments on this idempotent request are inconsistent with arguments used in previous "
+    "request(s)."
+)
+# - a `cluster` parameter that is no cluster name (awslabs/amazon-ecs-nodejs-microservices#18).
+BAD_CLUSTER_REF = "Cluster must match ^[a-zA-Z0-9\\-_]{{1,255}}$, but was {ref}"
+# - CreateCluster naming a provider that does not exist (terraform-aws-modules/
+#   terraform-aws-ecs#53; the trailing period is ours, as in ECS's similar texts).
+PROVIDER_NOT_FOUND = (
+    "The specified capacity provider was not found. Specify a valid capacity provider and "
+    "try again."
+)
+# - a ClusterCapacityProviderAssociations update over the quota
+#   (aws-cloudformation/cloudformation-coverage-roadmap#1086).
+TOO_MANY_PROVIDERS = "The maximum number of capacity providers per cluster has been exceeded."
+# - removing a provider that tasks still use (aws/containers-roadmap#631).
+PROVIDER_IN_USE = "The specified capacity provider is in use and cannot be removed."
+# - CreateService on a cluster whose default strategy has only zero weights
+#   (terraform-aws-modules/terraform-aws-ecs#27). ECS accepts such a strategy on the cluster
+#   and fails the RunTask/CreateService that uses it (CapacityProviderStrategyItem.weight).
+DEFAULT_STRATEGY_WITHOUT_WEIGHT = (
+    "There are no capacity providers with a weight value greater than zero defined in the "
+    "default capacity provider strategy. At least one capacity provider must have a weight "
+    "value greater than zero specified. Update the cluster's default capacity provider "
+    "strategy or specify a valid capacity provider strategy and try again."
+)
+# ecsmock's wording for a strategy given in the request (no observed text).
+STRATEGY_WITHOUT_WEIGHT = (
+    "There are no capacity providers with a weight value greater than zero defined in the "
+    "capacity provider strategy. At least one capacity provider must have a weight value "
+    "greater than zero specified. Specify a valid capacity provider strategy and try again."
+)
+# The ClusterContainsCapacityProviderException shape's doc (no observed text).
+CLUSTER_HAS_PROVIDERS = (
+    "The cluster contains one or more capacity providers that prevent the requested operation."
+)
+# The namespace texts: the NamespaceNotFoundException shape's doc, and the rule of the
+# `serviceConnectDefaults.namespace` doc (up to 1024 characters, none of > < " /).
+NAMESPACE_NOT_FOUND = "The specified namespace wasn't found."
+NAMESPACE_FORBIDDEN = frozenset('<>"/')
+MAX_NAMESPACE = 1024
 
 
 class ClusterStatus(StrEnum):
@@ -28,9 +91,9 @@ class ClusterStatus(StrEnum):
     INACTIVE = "INACTIVE"
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StrategyItem:
-    """One capacity-provider strategy item."""
+    """One capacity-provider strategy item (weight and base default to 0)."""
 
     capacity_provider: str
     weight: int = 0
@@ -38,8 +101,47 @@ class StrategyItem:
 
 
 @dataclass(slots=True, kw_only=True)
+class Attachment:
+    """A resource attached to a cluster (`sc` for a Service Connect namespace, `asp`, ...)."""
+
+    id: str
+    type: str
+    status: str
+    details: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True, kw_only=True)
+class ClusterSpec:
+    """What CreateCluster asks for, in model terms (`configuration` is kept as given)."""
+
+    name: str = DEFAULT_CLUSTER
+    tags: list[tuple[str, str]] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
+    configuration: dict[str, Any] | None = None
+    capacity_providers: list[str] = field(default_factory=list)
+    default_strategy: list[StrategyItem] = field(default_factory=list)
+    namespace: str | None = None
+
+    def same_request(self, other: ClusterSpec) -> bool:
+        """Whether `other` asks for the same cluster (tag order does not matter)."""
+        return (
+            self.name == other.name
+            and dict(self.tags) == dict(other.tags)
+            and self.settings == other.settings
+            and self.configuration == other.configuration
+            and self.capacity_providers == other.capacity_providers
+            and self.default_strategy == other.default_strategy
+            and self.namespace == other.namespace
+        )
+
+
+@dataclass(slots=True, kw_only=True)
 class Cluster:
-    """An ECS cluster in one account and region."""
+    """An ECS cluster in one account and region.
+
+    The counters are kept up to date by the resources that change them (never recomputed
+    by scanning); DeleteCluster reads them.
+    """
 
     name: str
     arn: str
@@ -50,19 +152,34 @@ class Cluster:
     service_connect_namespace: str | None = None
     capacity_providers: list[str] = field(default_factory=list)
     default_strategy: list[StrategyItem] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    # ACTIVE + DRAINING container instances (`registeredContainerInstancesCount`).
     registered_instances_count: int = 0
+    # Tasks whose lastStatus is RUNNING / PENDING (PROVISIONING and ACTIVATING count as
+    # pending) / past RUNNING but not yet STOPPED (DEACTIVATING, STOPPING, DEPROVISIONING).
     running_tasks_count: int = 0
     pending_tasks_count: int = 0
+    stopping_tasks_count: int = 0
+    # ACTIVE services (`activeServicesCount`) and DRAINING ones (which also block deletion).
     active_services_count: int = 0
-    # Per-launch-type counters for DescribeClusters include=STATISTICS, kept up to date by
-    # the resources that change them (never recomputed by scanning).
+    draining_services_count: int = 0
+    # Cluster-scoped (Managed Instances) capacity providers, which block deletion.
+    cluster_providers_count: int = 0
+    # Per-launch-type counters for DescribeClusters include=STATISTICS, by statistic name.
     statistics: dict[str, int] = field(default_factory=dict)
+    # The CreateCluster request that made it, for CreateCluster's idempotency check.
+    request: ClusterSpec | None = None
     purge: Scheduled | None = None
 
     @property
     def active(self) -> bool:
         """Whether the cluster accepts new work (every status but INACTIVE and FAILED)."""
         return self.status not in (ClusterStatus.INACTIVE, ClusterStatus.FAILED)
+
+    @property
+    def attachments_status(self) -> str | None:
+        """`attachmentsStatus`: UPDATE_COMPLETE once there are attachments (none pend here)."""
+        return "UPDATE_COMPLETE" if self.attachments else None
 
 
 STATISTIC_NAMES = (
@@ -78,7 +195,12 @@ STATISTIC_NAMES = (
 
 
 def check_name(name: str) -> None:
-    """Cluster names are 1-255 letters, digits, hyphens and underscores."""
+    """Cluster names are 1-255 letters, digits, hyphens and underscores.
+
+    Raises:
+        InvalidParameterException: the name breaks the rule (wording from the
+            CreateCluster `clusterName` documentation; ECS's own text was not captured).
+    """
     if not NAME_RE.fullmatch(name):
         raise InvalidParameterException(
             "Cluster name must be between 1 and 255 characters and contain only letters "
@@ -86,8 +208,22 @@ def check_name(name: str) -> None:
         )
 
 
+def check_ref(ref: str) -> None:
+    """A `cluster` parameter is an ARN or a valid cluster name.
+
+    Raises:
+        InvalidParameterException: neither (the text ECS gives for such a parameter).
+    """
+    if not ref.startswith("arn:") and not NAME_RE.fullmatch(ref):
+        raise InvalidParameterException(BAD_CLUSTER_REF.format(ref=ref))
+
+
 def check_settings(settings: dict[str, str]) -> None:
-    """The only cluster setting is containerInsights: enhanced, enabled or disabled."""
+    """The only cluster setting is containerInsights: enhanced, enabled or disabled.
+
+    Raises:
+        InvalidParameterException: another name, or another value.
+    """
     for name, value in settings.items():
         if name != "containerInsights":
             raise InvalidParameterException(
@@ -100,36 +236,152 @@ def check_settings(settings: dict[str, str]) -> None:
             )
 
 
+def check_provider_list(names: list[str]) -> None:
+    """The capacity providers of a cluster: at most 20, no duplicates.
+
+    Raises:
+        InvalidParameterException: more than 20, or a name given twice.
+    """
+    if len(names) > MAX_CLUSTER_PROVIDERS:
+        raise InvalidParameterException(TOO_MANY_PROVIDERS)
+    if len(set(names)) != len(names):
+        raise InvalidParameterException(
+            "The specified capacity providers contain duplicates. Specify each capacity "
+            "provider once and try again."
+        )
+
+
 def check_strategy(items: list[StrategyItem], associated: list[str]) -> None:
-    """Validate a default capacity-provider strategy against the associated providers."""
+    """Validate a capacity-provider strategy against the cluster's providers.
+
+    An all-zero-weight strategy passes here: ECS accepts it on the cluster and fails the
+    RunTask/CreateService that uses it (see `check_usable`).
+
+    Raises:
+        InvalidParameterException: more than 20 items, a weight or base out of range, a
+            provider given twice or not associated, more than one base, or Fargate and
+            Auto Scaling group providers mixed.
+    """
     if len(items) > MAX_STRATEGY_ITEMS:
         raise InvalidParameterException(
-            f"The capacity provider strategy cannot contain more than {MAX_STRATEGY_ITEMS} items."
+            f"The capacity provider strategy cannot contain more than {MAX_STRATEGY_ITEMS} "
+            "capacity providers."
         )
-    seen: set[str] = set()
     for item in items:
-        if not 0 <= item.weight <= MAX_WEIGHT:
-            raise InvalidParameterException(
-                f"The capacity provider strategy weight must be between 0 and {MAX_WEIGHT}."
-            )
-        if not 0 <= item.base <= MAX_BASE:
-            raise InvalidParameterException(
-                f"The capacity provider strategy base must be between 0 and {MAX_BASE}."
-            )
-        if item.capacity_provider in seen:
-            raise InvalidParameterException(
-                "The capacity provider strategy cannot contain duplicate capacity providers."
-            )
-        seen.add(item.capacity_provider)
-        if item.capacity_provider not in associated:
-            raise InvalidParameterException(UNASSOCIATED_PROVIDER)
+        _check_item(item)
+    names = [item.capacity_provider for item in items]
+    if len(set(names)) != len(names):
+        raise InvalidParameterException(
+            "The capacity provider strategy cannot contain a capacity provider more than once."
+        )
+    if any(name not in associated for name in names):
+        raise InvalidParameterException(UNASSOCIATED_PROVIDER)
     if sum(1 for item in items if item.base > 0) > 1:
         raise InvalidParameterException(
-            "You can only specify a base value for one capacity provider in a capacity "
-            "provider strategy."
+            "Only one capacity provider in a capacity provider strategy can have a base "
+            "defined. Specify a valid capacity provider strategy and try again."
         )
+    fargate = {name in FARGATE_PROVIDERS for name in names}
+    if len(fargate) > 1:
+        raise InvalidParameterException(
+            "A capacity provider strategy cannot contain a mix of capacity providers using "
+            "Auto Scaling groups and Fargate providers. Specify one or the other and try again."
+        )
+
+
+def _check_item(item: StrategyItem) -> None:
+    if not 0 <= item.weight <= MAX_WEIGHT:
+        raise InvalidParameterException(
+            f"The weight of capacity provider '{item.capacity_provider}' must be between 0 "
+            f"and {MAX_WEIGHT}."
+        )
+    if not 0 <= item.base <= MAX_BASE:
+        raise InvalidParameterException(
+            f"The base of capacity provider '{item.capacity_provider}' must be between 0 "
+            f"and {MAX_BASE}."
+        )
+
+
+def check_usable(items: list[StrategyItem], *, default: bool) -> None:
+    """A strategy used to place tasks needs a provider with a weight above zero.
+
+    For RunTask/CreateService: `default` says whether the cluster's default strategy is
+    the one in use (the observed text names it).
+
+    Raises:
+        InvalidParameterException: every item has weight 0.
+    """
     if items and all(item.weight == 0 for item in items):
         raise InvalidParameterException(
-            "The capacity provider strategy must have at least one capacity provider with a "
-            "weight greater than 0."
+            DEFAULT_STRATEGY_WITHOUT_WEIGHT if default else STRATEGY_WITHOUT_WEIGHT
         )
+
+
+def check_namespace(ref: str | None, region: str, account: str) -> None:
+    """A Service Connect namespace: a valid name, or a namespace ARN of this account/region.
+
+    None and "" (UpdateCluster's way to remove the defaults) pass.
+
+    Raises:
+        InvalidParameterException: the name is too long or has a forbidden character.
+        NamespaceNotFoundException: the ARN is of another account or region, or no
+            namespace ARN at all.
+    """
+    if not ref:
+        return
+    if ref.startswith("arn:"):
+        prefix = f"arn:aws:servicediscovery:{region}:{account}:namespace/"
+        if not ref.startswith(prefix) or len(ref) == len(prefix):
+            raise NamespaceNotFoundException(NAMESPACE_NOT_FOUND)
+        return
+    if len(ref) > MAX_NAMESPACE or NAMESPACE_FORBIDDEN & set(ref):
+        raise InvalidParameterException(
+            f"The namespace name '{ref[:64]}' is not valid. It can have up to "
+            f"{MAX_NAMESPACE} characters and can't include >, <, \" or /."
+        )
+
+
+def check_empty(cluster: Cluster) -> None:
+    """DeleteCluster's precondition: nothing left in the cluster.
+
+    Raises:
+        ClusterContainsContainerInstancesException: instances are ACTIVE or DRAINING.
+        ClusterContainsServicesException: services are ACTIVE or DRAINING.
+        ClusterContainsTasksException: tasks are not yet STOPPED.
+        ClusterContainsCapacityProviderException: cluster-scoped providers remain.
+    """
+    # Check order when several apply is unknown; instances, services, tasks [U].
+    if cluster.registered_instances_count:
+        raise ClusterContainsContainerInstancesException(CLUSTER_HAS_INSTANCES)
+    if cluster.active_services_count or cluster.draining_services_count:
+        raise ClusterContainsServicesException(CLUSTER_HAS_SERVICES)
+    if cluster.running_tasks_count or cluster.pending_tasks_count or cluster.stopping_tasks_count:
+        raise ClusterContainsTasksException(CLUSTER_HAS_TASKS)
+    if cluster.cluster_providers_count:
+        raise ClusterContainsCapacityProviderException(CLUSTER_HAS_PROVIDERS)
+
+
+def problems(name: str, cluster: Cluster) -> list[str]:
+    """Invariant violations of one stored cluster (empty when all hold)."""
+    out: list[str] = []
+    if cluster.name != name:
+        out.append(f"stored under another name {cluster.name}")
+    if cluster.status is ClusterStatus.INACTIVE and cluster.purge is None:
+        out.append("INACTIVE with no purge scheduled")
+    counts = (
+        cluster.registered_instances_count,
+        cluster.running_tasks_count,
+        cluster.pending_tasks_count,
+        cluster.stopping_tasks_count,
+        cluster.active_services_count,
+        cluster.draining_services_count,
+        cluster.cluster_providers_count,
+    )
+    if min(counts) < 0:
+        out.append(f"a negative counter {counts}")
+    for item in cluster.default_strategy:
+        if item.capacity_provider not in cluster.capacity_providers:
+            out.append(f"strategy names unassociated provider {item.capacity_provider}")
+    if tags.user_count(cluster.tags) > tags.MAX_TAGS:
+        out.append("more than 50 user tags")
+    return out

@@ -1,87 +1,140 @@
 """Tag rules shared by every taggable resource.
 
-Limits from the botocore model (Tag, TagKey, TagValue): at most 50 user tags per resource,
-keys 1-128 and values 0-256 characters of letters, digits, spaces and ``+ - = . _ : / @``.
-Keys beginning with ``aws:`` in any case are reserved for AWS: users can neither add nor
-remove them, and they do not count toward the 50.
+Limits from the botocore model (Tag, TagKey, TagValue) and the TagResource API reference:
+at most 50 user tags per resource, keys 1-128 and values 0-256 characters of letters,
+digits, spaces and ``+ - = . _ : / @``. Keys or values beginning with ``aws:`` in any case
+are reserved for AWS: users can neither add nor remove them, and tags with such keys do not
+count toward the 50. botocore checks only the minimums client-side; the rest is checked
+here, before anything changes, so a rejected call leaves a resource's tags as they were.
+
+ECS's own texts for these rejections were not found in any public output; the messages
+below are ecsmock's wording (spec section 13: "tag limits/reserved prefix ... not captured").
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
-from ecsmock.errors import InvalidParameterException
+from ecsmock.errors import InvalidParameterException, LimitExceededException
 
 MAX_TAGS = 50
 MAX_KEY = 128
 MAX_VALUE = 256
-_EXTRA = set("_.:/=+-@")
+RESERVED_PREFIX = "aws:"
+_EXTRA = frozenset("_.:/=+-@")
+
+TOO_MANY_IN_REQUEST = f"A resource can have at most {MAX_TAGS} tags; the request has more."
+TOO_MANY_ON_RESOURCE = (
+    f"The tag limit of {MAX_TAGS} user tags per resource would be exceeded. "
+    "Tags beginning with 'aws:' do not count toward the limit."
+)
 
 
-def reserved(key: str) -> bool:
-    """Whether a key is in the reserved ``aws:`` namespace."""
-    return key[:4].lower() == "aws:"
+def reserved(text: str) -> bool:
+    """Whether a key or value is in the reserved ``aws:`` namespace (any case)."""
+    return text[:4].lower() == RESERVED_PREFIX
 
 
 def _allowed(text: str) -> bool:
-    for ch in text:
-        if ch in _EXTRA:
-            continue
-        if unicodedata.category(ch)[0] not in "LZN":
-            return False
-    return True
+    # The model's pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]*
+    return all(ch in _EXTRA or unicodedata.category(ch)[0] in "LZN" for ch in text)
 
 
 def check_key(key: str) -> None:
-    """Validate one user tag key."""
-    if not 1 <= len(key) <= MAX_KEY:
+    """Validate one user tag key (length, characters, reserved prefix).
+
+    Raises:
+        InvalidParameterException: the key breaks a rule.
+    """
+    if not key:
+        raise InvalidParameterException("Tag keys must not be empty.")
+    if len(key) > MAX_KEY:
         raise InvalidParameterException(
-            f"Tag key must be between 1 and {MAX_KEY} characters long: '{key[:MAX_KEY]}'"
+            f"Tag key '{key[:32]}...' is too long: tag keys can have at most {MAX_KEY} characters."
         )
     if not _allowed(key):
-        raise InvalidParameterException(f"Tag key contains invalid characters: '{key}'")
+        raise InvalidParameterException(
+            f"Tag key '{key}' contains invalid characters. Allowed: letters, numbers, spaces "
+            "and + - = . _ : / @"
+        )
     if reserved(key):
         raise InvalidParameterException(
-            f"Tag keys beginning with 'aws:' are reserved for AWS use: '{key}'"
+            f"Tag key '{key}' is not valid: keys beginning with 'aws:' are reserved for AWS use."
         )
 
 
 def check_value(key: str, value: str) -> None:
-    """Validate one tag value."""
-    if len(value) > MAX_VALUE:
-        raise InvalidParameterException(
-            f"Tag value for key '{key}' must be at most {MAX_VALUE} characters long."
-        )
-    if not _allowed(value):
-        raise InvalidParameterException(f"Tag value for key '{key}' contains invalid characters.")
-
-
-def merged(current: dict[str, str], new: list[tuple[str, str]]) -> dict[str, str]:
-    """Validate `new` tags and return `current` with them merged (same key overwrites).
+    """Validate one tag value (length, characters, reserved prefix).
 
     Raises:
-        InvalidParameterException: a key or value breaks the rules, or the result would
-            hold more than 50 user tags. `current` is left as it was.
+        InvalidParameterException: the value breaks a rule.
     """
-    result = dict(current)
+    if len(value) > MAX_VALUE:
+        raise InvalidParameterException(
+            f"The value of tag '{key}' is too long: tag values can have at most {MAX_VALUE} "
+            "characters."
+        )
+    if not _allowed(value):
+        raise InvalidParameterException(
+            f"The value of tag '{key}' contains invalid characters. Allowed: letters, numbers, "
+            "spaces and + - = . _ : / @"
+        )
+    if reserved(value):
+        raise InvalidParameterException(
+            f"The value of tag '{key}' is not valid: values beginning with 'aws:' are "
+            "reserved for AWS use."
+        )
+
+
+def check_tags(new: Sequence[tuple[str, str]]) -> None:
+    """Validate the tags of one request: at most 50, every key and value valid.
+
+    Raises:
+        InvalidParameterException: too many tags, or a key or value breaks a rule.
+    """
+    if len(new) > MAX_TAGS:
+        raise InvalidParameterException(TOO_MANY_IN_REQUEST)
     for key, value in new:
         check_key(key)
         check_value(key, value)
-        result[key] = value
-    user = sum(1 for key in result if not reserved(key))
-    if user > MAX_TAGS:
-        raise InvalidParameterException(
-            f"The number of tags on the resource would exceed the limit of {MAX_TAGS}."
-        )
+
+
+def user_count(tags: dict[str, str]) -> int:
+    """How many tags count toward the limit (all but reserved ``aws:`` keys)."""
+    return sum(1 for key in tags if not reserved(key))
+
+
+def merged(current: dict[str, str], new: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Validate `new` tags and return `current` with them merged (same key overwrites).
+
+    `current` itself is never changed, so a rejected call changes nothing.
+
+    Raises:
+        InvalidParameterException: a key or value breaks the rules, or the request holds
+            more than 50 tags.
+        LimitExceededException: the resource would hold more than 50 user tags (TagResource
+            models this error for the resource's limit).
+    """
+    check_tags(new)
+    result = dict(current)
+    result.update(new)
+    if user_count(result) > MAX_TAGS:
+        raise LimitExceededException(TOO_MANY_ON_RESOURCE)
     return result
 
 
-def without(current: dict[str, str], keys: list[str]) -> dict[str, str]:
-    """`current` less `keys` (missing keys ignored); reserved keys cannot be removed."""
+def without(current: dict[str, str], keys: Sequence[str]) -> dict[str, str]:
+    """`current` less `keys` (keys it does not have are ignored).
+
+    Raises:
+        InvalidParameterException: a key is reserved (``aws:``): users cannot remove them.
+    """
     for key in keys:
         if reserved(key):
             raise InvalidParameterException(
-                f"Tag keys beginning with 'aws:' are reserved for AWS use: '{key}'"
+                f"Tag key '{key}' is not valid: keys beginning with 'aws:' are reserved for "
+                "AWS use and cannot be removed."
             )
     drop = set(keys)
     return {k: v for k, v in current.items() if k not in drop}
