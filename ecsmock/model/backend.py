@@ -88,7 +88,11 @@ class Backend:
         self.settings = AccountSettings(account)
         self.tasks = TaskOps(self, timing, behaviour or Behaviour())
         # Each taggable resource kind registers the resolver of its ARNs here.
-        self.taggable: dict[str, TagResolver] = {"cluster": self._tagged_cluster}
+        self.taggable: dict[str, TagResolver] = {
+            "cluster": self._tagged_cluster,
+            "task": self._tagged_task,
+            "task-definition": self._tagged_task_definition,
+        }
 
     def arn(self, resource: str) -> str:
         """An ARN in this account and region."""
@@ -348,6 +352,15 @@ class Backend:
         if found is not None and write and not found.active:
             raise ClusterNotFoundException(CLUSTER_INACTIVE)
         return found
+
+    def _tagged_task(self, resource_arn: str, write: bool) -> Tagged | None:
+        parsed = parse_arn(resource_arn)
+        if parsed is None or len(parsed.path) != 2:
+            return None
+        return self.tasks.find(parsed.path[0], resource_arn)
+
+    def _tagged_task_definition(self, resource_arn: str, write: bool) -> Tagged | None:
+        return self.tasks.definitions.find(resource_arn)
 
     # -- checks ---------------------------------------------------------------------------
 
