@@ -10,10 +10,9 @@ import unittest
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
 from typing import Any, TypeVar, overload
 
-from ecsmock import _patch, _wire
+from ecsmock import _patch
 from ecsmock._faults import Faults, script_container
 from ecsmock._ids import IdGenerator
 from ecsmock.api import REGISTRY
@@ -61,15 +60,40 @@ class Options:
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise OptionError(f"seed must be an int, not {self.seed!r}")
-        if not (isinstance(self.account_id, str) and len(self.account_id) == 12):
-            raise OptionError(f"account_id must be 12 digits, not {self.account_id!r}")
-        if not self.account_id.isdigit():
-            raise OptionError(f"account_id must be 12 digits, not {self.account_id!r}")
-        if self.start is not None and (
-            not isinstance(self.start, datetime) or self.start.tzinfo is None
-        ):
-            raise OptionError("start must be an aware datetime (with a tzinfo)")
+        account = self.account_id
+        digits = isinstance(account, str) and account.isascii() and account.isdecimal()
+        if not digits or len(account) != 12:
+            raise OptionError(f"account_id must be 12 digits, not {account!r}")
+        start = self.start
+        if start is not None and (not isinstance(start, datetime) or start.utcoffset() is None):
+            raise OptionError(
+                "start must be an aware datetime (with a tzinfo), e.g. "
+                f"datetime(2026, 1, 1, tzinfo=UTC), not {start!r}"
+            )
+        for name in ("sync_wall_clock", "strict"):
+            if not isinstance(getattr(self, name), bool):
+                raise OptionError(f"{name} must be True or False, not {getattr(self, name)!r}")
         resolve(self.timing)
+
+    @classmethod
+    def of(cls, options: dict[str, Any]) -> Options:
+        """Check `options` (keyword arguments of `mock_ecs`) and make the `Options`."""
+        known = cls.__dataclass_fields__
+        unknown = sorted(set(options) - set(known))
+        if unknown:
+            raise OptionError(
+                f"mock_ecs got unknown option(s) {', '.join(unknown)}; it takes {', '.join(known)}"
+            )
+        return cls(**options)
+
+
+def _default_start() -> datetime:
+    """Wall-clock now truncated to the second, or freezegun's frozen time when active."""
+    now = datetime.now(UTC)
+    freezegun_api = sys.modules.get("freezegun.api")
+    if freezegun_api is not None and getattr(freezegun_api, "freeze_factories", None):
+        return now
+    return now.replace(microsecond=0)
 
 
 class ECSMock:
@@ -80,7 +104,7 @@ class ECSMock:
     """
 
     def __init__(self, **options: Any) -> None:
-        self.options = Options(**options)
+        self.options = Options.of(options)
         self.timing = resolve(self.options.timing)
         self._lock = threading.RLock()
         self._world: World | None = None
@@ -97,21 +121,26 @@ class ECSMock:
             raise NotActiveError("this mock is already active; stop() it first")
         _patch.install()
         self._new_world()
-        boto3: Any = sys.modules.get("boto3")
-        if boto3 is not None:
-            # A default session made before `import ecsmock` lacks the hooks.
-            boto3.DEFAULT_SESSION = None
+        _patch.refresh_boto3_default_session()
         if self.options.sync_wall_clock:
-            import freezegun
-
-            self._freezer = freezegun.freeze_time(self.now())
-            self._frozen = self._freezer.start()
+            self._freeze_wall_clock()
         _patch.push(self)
         self._active = True
         return self
 
+    def _freeze_wall_clock(self) -> None:
+        import freezegun
+
+        # Tick-less: the user's wall clock moves only when the simulated one does. asyncio
+        # keeps the real monotonic clock, or every `await asyncio.sleep(...)` would hang.
+        try:
+            self._freezer = freezegun.freeze_time(self.now(), real_asyncio=True)
+        except TypeError:  # freezegun < 1.3: no real_asyncio, so asyncio sleeps would hang
+            self._freezer = freezegun.freeze_time(self.now())
+        self._frozen = self._freezer.start()
+
     def _new_world(self) -> None:
-        start = self.options.start or datetime.now(UTC).replace(microsecond=0)
+        start = self.options.start or _default_start()
         self._world = World(seed=self.options.seed, start=start, timing=self.timing)
         self._world.on_new_backend = self._wire_backend
         self._request_ids = IdGenerator(self.options.seed ^ 0x5EED)
@@ -143,13 +172,8 @@ class ECSMock:
     def __enter__(self) -> ECSMock:
         return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()  # returns None: an exception raised in the block propagates unchanged
 
     @property
     def active(self) -> bool:
@@ -165,7 +189,7 @@ class ECSMock:
         return self._decorate_function(target)
 
     def _fresh(self) -> ECSMock:
-        return ECSMock(**_options_dict(self.options))
+        return ECSMock(**{name: getattr(self.options, name) for name in Options.__slots__})
 
     def _decorate_function(self, func: F) -> F:
         if inspect.iscoroutinefunction(func):
@@ -190,6 +214,7 @@ class ECSMock:
             original = cls.setUp
             fresh = self._fresh
 
+            @functools.wraps(original)
             def set_up(case: unittest.TestCase) -> None:
                 mock = fresh().start()
                 case.addCleanup(mock.stop)
@@ -299,8 +324,14 @@ class ECSMock:
     # -- answering ------------------------------------------------------------------------
 
     def _answer(
-        self, operation_model: Any, params: dict[str, Any], region: str
+        self,
+        operation_model: Any,
+        params: dict[str, Any],
+        region: str,
+        timestamp_parser: Callable[[Any], Any] | None = None,
     ) -> tuple[Any, dict[str, Any]]:
+        from ecsmock import _wire  # botocore is imported only once a client calls
+
         name = operation_model.name
         handler = REGISTRY.get(name)
         if handler is None:
@@ -327,11 +358,7 @@ class ECSMock:
             if self.options.strict:
                 _wire.validate(operation_model, body)
             self.calls.append(CallRecord(name, region, params, now, None))
-            return _wire.success(operation_model, body, request_id, now, region)
-
-
-def _options_dict(options: Options) -> dict[str, Any]:
-    return {name: getattr(options, name) for name in Options.__dataclass_fields__}
+            return _wire.success(operation_model, body, request_id, now, region, timestamp_parser)
 
 
 @overload

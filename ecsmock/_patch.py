@@ -4,28 +4,40 @@ Two handlers go into ``botocore.handlers.BUILTIN_HANDLERS`` once (they reach eve
 session made afterwards, so every client made from them): one stashes the API params at
 ``before-parameter-build.ecs``, one answers at ``before-call.ecs``, after botocore's own
 client-side validation. While no mock is active both return at once and the call goes on
-as if ecsmock were not there. Waiters of ECS clients sleep on the simulated clock.
+as if ecsmock were not there. Two more entries mix a small class into ECS clients (so an
+answer can follow the client's own response parsing) and let `has_hooks()` probe a
+session. Waiters of ECS clients sleep on the simulated clock.
+
+Importing ecsmock does not import botocore (the pytest plugin is loaded by every pytest run
+in an environment where ecsmock is installed). When botocore is not loaded yet, `install()`
+puts a finder on ``sys.meta_path`` that patches ``botocore.handlers`` and ``botocore.waiter``
+right after they are first imported, which is before any botocore session can exist.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time as _time
-from types import SimpleNamespace
+import weakref
+from collections.abc import Callable, Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import botocore.handlers
-import botocore.waiter
+from ecsmock.errors import OptionError
 
 if TYPE_CHECKING:
     from ecsmock._mock import ECSMock
 
 _PARAMS_KEY = "ecsmock.params"
+# An event only ecsmock emits: a session (or client) answers True when it has the hooks.
+_PROBE = "ecsmock-probe"
+_CLIENT_ATTR = "_ecsmock_client"
 _STACK: list[ECSMock] = []
-_STACK_LOCK = threading.Lock()
+_STACK_LOCK = threading.RLock()
 _LOCAL = threading.local()
-_INSTALLED = False
 
 
 def _stash_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
@@ -34,16 +46,62 @@ def _stash_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> 
 
 
 def _answer_call(
-    model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
+    model: Any,
+    params: dict[str, Any],
+    context: dict[str, Any],
+    request_signer: Any = None,
+    **_: Any,
 ) -> tuple[Any, dict[str, Any]] | None:
-    if not _STACK:
+    mock = current()
+    if mock is None:
         return None
-    mock = _STACK[-1]
     api_params = context.get(_PARAMS_KEY)
     if api_params is None:  # attached after the params were built: read the wire body
         body = params.get("body") or b"{}"
         api_params = json.loads(body)
-    return mock._answer(model, api_params, context.get("client_region") or "us-east-1")
+    region = context.get("client_region") or "us-east-1"
+    return mock._answer(model, api_params, region, _timestamp_parser(request_signer))
+
+
+# -- the client behind a call -------------------------------------------------------------
+
+
+class _ClientMixin:
+    """Mixed into every ECS client class (botocore's ``creating-client-class.ecs``).
+
+    botocore hands the ``before-call`` handlers the client's request signer, not the
+    client; this links the one to the other, so the answer can honour the client's own
+    response parsing (the AWS CLI keeps timestamps as the epoch numbers ECS sent).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _link(self)
+
+
+def _add_mixin(base_classes: list[type], **_: Any) -> None:
+    if _ClientMixin not in base_classes:
+        base_classes.insert(0, _ClientMixin)
+
+
+def _link(client: Any) -> None:
+    signer = getattr(client, "_request_signer", None)
+    if signer is not None:
+        setattr(signer, _CLIENT_ATTR, weakref.ref(client))
+
+
+def _timestamp_parser(request_signer: Any) -> Callable[[Any], Any] | None:
+    """The timestamp parser the client's own responses get, or None for botocore's default."""
+    ref = getattr(request_signer, _CLIENT_ATTR, None)
+    client = ref() if ref is not None else None
+    endpoint = getattr(client, "_endpoint", None)
+    factory = getattr(endpoint, "_response_parser_factory", None)
+    defaults = getattr(factory, "_defaults", None)
+    parser = defaults.get("timestamp_parser") if isinstance(defaults, dict) else None
+    return parser if callable(parser) else None
+
+
+# -- waiters ------------------------------------------------------------------------------
 
 
 def _sim_sleep(seconds: float) -> None:
@@ -54,52 +112,190 @@ def _sim_sleep(seconds: float) -> None:
         mock.advance(seconds)
 
 
-_real_wait = botocore.waiter.Waiter.wait
+class _WaiterTime:
+    """Stands in for the `time` module inside ``botocore.waiter``.
+
+    botocore's `Waiter.wait` calls ``time.sleep`` between polls; here that sleep moves the
+    simulated clock while an ECS waiter runs under an active mock, and really sleeps
+    otherwise. Everything else is the real `time` module, looked up at call time.
+    """
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        """Sleep on the simulated clock for an ECS waiter, else for real."""
+        _sim_sleep(seconds)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_time, name)
+
+
+def _is_ecs_waiter(waiter: Any) -> bool:
+    method = getattr(waiter, "_operation_method", None)
+    client = getattr(getattr(method, "_client_method", None), "__self__", None)
+    meta = getattr(client, "meta", None)
+    return meta is not None and meta.service_model.service_name == "ecs"
 
 
 def _wait(self: Any, **kwargs: Any) -> None:
-    client = getattr(getattr(self._operation_method, "_client_method", None), "__self__", None)
+    real = type(self)._ecsmock_real_wait
     mock = current()
-    is_ecs = client is not None and client.meta.service_model.service_name == "ecs"
-    if mock is None or not is_ecs:
-        _real_wait(self, **kwargs)
+    if mock is None or not _is_ecs_waiter(self):
+        real(self, **kwargs)
         return
     before = getattr(_LOCAL, "waiting_on", None)
     _LOCAL.waiting_on = mock
     try:
-        _real_wait(self, **kwargs)
+        real(self, **kwargs)
     finally:
         _LOCAL.waiting_on = before
 
 
-def install() -> None:
-    """Install the dormant hooks once per process (idempotent)."""
-    global _INSTALLED
+# -- installing ---------------------------------------------------------------------------
+
+
+def _probe(**_: Any) -> bool:
+    return True
+
+
+def _patch_handlers(handlers: ModuleType) -> None:
+    if any(entry[1] is _answer_call for entry in handlers.BUILTIN_HANDLERS):
+        return
+    handlers.BUILTIN_HANDLERS.append(("before-parameter-build.ecs", _stash_params))
+    handlers.BUILTIN_HANDLERS.append(("before-call.ecs", _answer_call))
+    handlers.BUILTIN_HANDLERS.append(("creating-client-class.ecs", _add_mixin))
+    handlers.BUILTIN_HANDLERS.append((_PROBE, _probe))
+
+
+def _patch_waiter(waiter: Any) -> None:
+    # Marked on the class itself: a later wrapper of `wait` by someone else is kept, and
+    # not wrapped again (which would loop back into it).
+    if "_ecsmock_real_wait" in vars(waiter.Waiter):
+        return
+    waiter.Waiter._ecsmock_real_wait = waiter.Waiter.wait
+    waiter.time = _WaiterTime()
+    waiter.Waiter.wait = _wait
+
+
+_PATCHES: dict[str, Callable[[ModuleType], None]] = {
+    "botocore.handlers": _patch_handlers,
+    "botocore.waiter": _patch_waiter,
+}
+
+
+def _patch_module(name: str, module: ModuleType) -> None:
+    # Idempotent: each patch checks whether this very module object has it already.
     with _STACK_LOCK:
-        if _INSTALLED:
-            return
-        botocore.handlers.BUILTIN_HANDLERS.append(("before-parameter-build.ecs", _stash_params))
-        botocore.handlers.BUILTIN_HANDLERS.append(("before-call.ecs", _answer_call))
-        # botocore.waiter calls time.sleep between polls: give it a time module whose sleep
-        # moves the simulated clock while an ECS waiter runs under an active mock.
-        botocore.waiter.time = SimpleNamespace(
-            **{name: getattr(_time, name) for name in dir(_time) if not name.startswith("__")}
-        )
-        botocore.waiter.time.sleep = _sim_sleep
-        botocore.waiter.Waiter.wait = _wait
-        _INSTALLED = True
+        _PATCHES[name](module)
+
+
+class _PatchingLoader:
+    """Wraps the real loader of a botocore module: run it, then patch the module."""
+
+    def __init__(self, loader: Any) -> None:
+        self._loader = loader
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        """Let the real loader make the module."""
+        made: ModuleType | None = self._loader.create_module(spec)
+        return made
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Run the module, put the real loader back, and patch it."""
+        self._loader.exec_module(module)
+        module.__loader__ = self._loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self._loader
+        _patch_module(module.__name__, module)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._loader, name)
+
+
+class _PatchOnImport:
+    """A `sys.meta_path` finder that wraps the loader of the botocore modules we patch."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        """Find `fullname` with the other finders; wrap its loader if we patch it."""
+        if fullname not in _PATCHES:
+            return None
+        for finder in list(sys.meta_path):
+            find = getattr(finder, "find_spec", None)
+            if finder is self or find is None:
+                continue
+            spec: ModuleSpec | None = find(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None:
+                    spec.loader = _PatchingLoader(spec.loader)  # type: ignore[assignment]
+                return spec
+        return None
+
+
+_FINDER = _PatchOnImport()
+
+
+def install() -> None:
+    """Install the dormant hooks (idempotent).
+
+    botocore modules already imported are patched now; the others are patched as soon as
+    they are imported, so botocore itself is not imported here. The finder stays on
+    ``sys.meta_path`` (the install-once flag): botocore imported afresh after something
+    dropped it from ``sys.modules`` (pytester's in-process runs do) is patched again.
+    """
+    with _STACK_LOCK:
+        for name in _PATCHES:
+            module = sys.modules.get(name)
+            if module is not None:
+                _patch_module(name, module)
+        if _FINDER not in sys.meta_path:
+            sys.meta_path.insert(0, _FINDER)
 
 
 def attach(client: Any) -> Any:
-    """Make a client made before ecsmock was imported answerable by ecsmock.
+    """Make an ECS client made before ecsmock was imported answerable by ecsmock.
 
     Clients made from sessions created after `import ecsmock` need nothing; this is for
-    older ones. Returns the client.
+    older ones (attaching one that already has the hooks changes nothing).
+
+    Args:
+        client: a botocore/boto3 ECS client.
+
+    Returns:
+        The same client.
+
+    Raises:
+        OptionError: `client` is not an ECS client.
     """
-    events = client.meta.events
+    meta = getattr(client, "meta", None)
+    service = getattr(getattr(meta, "service_model", None), "service_name", None)
+    if meta is None or service != "ecs":
+        raise OptionError(f"attach() takes an ECS client, not {client!r}")
+    events = meta.events
     events.register("before-parameter-build.ecs", _stash_params, unique_id="ecsmock-params")
     events.register("before-call.ecs", _answer_call, unique_id="ecsmock-answer")
+    _link(client)
     return client
+
+
+def has_hooks(session: Any) -> bool:
+    """Whether a botocore session was made with ecsmock's hooks (after `import ecsmock`)."""
+    try:
+        return session.emit_first_non_none_response(_PROBE) is True
+    except Exception:  # not a botocore session
+        return False
+
+
+def refresh_boto3_default_session() -> None:
+    """Drop boto3's default session if it lacks the hooks (made before `import ecsmock`).
+
+    The next `boto3.client(...)` then makes a fresh one, with them. A default session that
+    has them is kept: a fresh one would load the botocore data again (~0.1 s per test).
+    """
+    boto3: Any = sys.modules.get("boto3")
+    default = None if boto3 is None else boto3.DEFAULT_SESSION
+    if default is not None and not has_hooks(getattr(default, "_session", None)):
+        boto3.DEFAULT_SESSION = None
 
 
 def push(mock: ECSMock) -> None:
@@ -119,4 +315,7 @@ def pop(mock: ECSMock) -> None:
 
 def current() -> ECSMock | None:
     """The innermost active mock, or None."""
-    return _STACK[-1] if _STACK else None
+    try:
+        return _STACK[-1]
+    except IndexError:  # the stack emptied since the caller looked (another thread)
+        return None

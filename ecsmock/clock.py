@@ -8,9 +8,10 @@ same sequence of events. The clock never reads the wall clock and never goes bac
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ecsmock.errors import ClockError
 
@@ -38,32 +39,53 @@ def _as_delta(delta: float | timedelta) -> timedelta:
         return delta
     if isinstance(delta, bool) or not isinstance(delta, int | float):
         raise ClockError(f"a delay is seconds (int or float) or a timedelta, not {delta!r}")
+    if not math.isfinite(delta):
+        raise ClockError(f"a delay must be a finite number of seconds, not {delta!r}")
     return timedelta(seconds=delta)
+
+
+def _as_instant(when: datetime, what: str) -> datetime:
+    if not isinstance(when, datetime):
+        raise ClockError(f"{what} needs a datetime, not {when!r}")
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ClockError(f"{what} needs an aware datetime (give it a tzinfo), not {when!r}")
+    # Kept in UTC so that every instant the model stamps reads the same way.
+    return when.astimezone(UTC)
+
+
+def _check_max_steps(max_steps: int) -> None:
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 0:
+        raise ClockError(f"max_steps must be a non-negative int, not {max_steps!r}")
+
+
+def _describe(item: Scheduled) -> str:
+    action = item.action
+    name = getattr(action, "__qualname__", None) or repr(action)
+    return f"{name} due at {item.due.isoformat()}"
 
 
 class SimulatedClock:
     """Simulated time: an event heap of (due, seq, action).
 
     Args:
-        start: the aware datetime the clock starts at.
+        start: the aware datetime the clock starts at (kept in UTC).
+
+    Raises:
+        ClockError: `start` is naive or not a datetime.
     """
 
     def __init__(self, start: datetime) -> None:
-        if start.tzinfo is None:
-            raise ClockError("the clock's start must be an aware datetime (give it a tzinfo)")
-        self._now = start
+        self._now = _as_instant(start, "the clock's start")
         self._heap: list[Scheduled] = []
         self._seq = 0
-        self._live = 0
 
     @property
     def now(self) -> datetime:
-        """The current simulated instant (aware)."""
+        """The current simulated instant (aware, UTC)."""
         return self._now
 
     def __len__(self) -> int:
         """The number of pending (not cancelled) actions."""
-        self._drop_cancelled()
         return sum(1 for item in self._heap if not item.cancelled)
 
     def schedule(
@@ -75,12 +97,19 @@ class SimulatedClock:
     ) -> Scheduled:
         """Schedule `action` at an instant or after a delay; returns a cancellable handle.
 
+        Args:
+            action: a callable taking no arguments.
+            at: the aware instant to run it at (not before now).
+            after: a delay in seconds or a timedelta (not negative).
+
         Raises:
-            ClockError: neither or both of `at`/`after` given, a negative delay, or an
-                instant in the past.
+            ClockError: neither or both of `at`/`after` given, a negative or non-finite
+                delay, a naive instant, or an instant in the past.
         """
         if (at is None) == (after is None):
             raise ClockError("schedule() takes exactly one of at= or after=")
+        if not callable(action):
+            raise ClockError(f"schedule() needs a callable action, not {action!r}")
         if after is not None:
             delta = _as_delta(after)
             if delta < timedelta(0):
@@ -88,11 +117,11 @@ class SimulatedClock:
             due = self._now + delta
         else:
             assert at is not None
-            if at.tzinfo is None:
-                raise ClockError("schedule(at=...) needs an aware datetime")
-            if at < self._now:
-                raise ClockError(f"cannot schedule at {at.isoformat()}, before now")
-            due = at
+            due = _as_instant(at, "schedule(at=...)")
+            if due < self._now:
+                raise ClockError(
+                    f"cannot schedule at {due.isoformat()}, before now ({self._now.isoformat()})"
+                )
         self._seq += 1
         item = Scheduled(due, self._seq, action)
         heapq.heappush(self._heap, item)
@@ -115,56 +144,79 @@ class SimulatedClock:
             return False
         item = heapq.heappop(self._heap)
         self._now = max(self._now, item.due)
-        item.cancelled = True
+        item.cancelled = True  # a handle of an action that ran cancels nothing
         item.action()
         return True
 
-    def advance_to(self, when: datetime) -> int:
+    def advance_to(self, when: datetime, max_steps: int = DEFAULT_MAX_STEPS) -> int:
         """Run everything due up to and including `when`, then set the clock to it.
+
+        Args:
+            when: the aware instant to move to (not before now).
+            max_steps: the most actions to run on the way (a guard against an action that
+                keeps rescheduling itself without delay).
 
         Returns:
             The number of actions run.
 
         Raises:
-            ClockError: `when` is before now, or naive.
+            ClockError: `when` is before now, or naive; or `max_steps` actions ran and
+                more are still due by `when`.
         """
-        if when.tzinfo is None:
-            raise ClockError("advance_to() needs an aware datetime")
-        if when < self._now:
+        target = _as_instant(when, "advance_to()")
+        if target < self._now:
             raise ClockError(
-                f"the clock never goes backwards: {when.isoformat()} is before "
+                f"the clock never goes backwards: {target.isoformat()} is before "
                 f"{self._now.isoformat()}"
             )
+        _check_max_steps(max_steps)
         ran = 0
-        while True:
-            due = self.peek()
-            if due is None or due > when:
-                break
+        while (due := self.peek()) is not None and due <= target:
+            if ran >= max_steps:
+                raise self._busy(max_steps, f"before reaching {target.isoformat()}")
             self.step()
             ran += 1
-        self._now = when
+        self._now = target
         return ran
 
-    def advance(self, delta: float | timedelta) -> int:
-        """Move the clock on by `delta` (seconds or timedelta), running what falls due."""
+    def advance(self, delta: float | timedelta, max_steps: int = DEFAULT_MAX_STEPS) -> int:
+        """Move the clock on by `delta` (seconds or timedelta), running what falls due.
+
+        Returns:
+            The number of actions run.
+
+        Raises:
+            ClockError: `delta` is negative or not finite, or see `advance_to`.
+        """
         step = _as_delta(delta)
         if step < timedelta(0):
             raise ClockError(f"the clock never goes backwards: advance({delta!r}) is negative")
-        return self.advance_to(self._now + step)
+        return self.advance_to(self._now + step, max_steps)
 
     def run_until_idle(self, max_steps: int = DEFAULT_MAX_STEPS) -> int:
         """Run actions until none is pending.
 
+        Returns:
+            The number of actions run.
+
         Raises:
-            ClockError: more than `max_steps` actions ran (something keeps rescheduling).
+            ClockError: `max_steps` actions ran and more are pending (something keeps
+                rescheduling itself).
         """
+        _check_max_steps(max_steps)
         ran = 0
-        while self.step():
+        while self.peek() is not None:
+            if ran >= max_steps:
+                raise self._busy(max_steps, "and still not idle")
+            self.step()
             ran += 1
-            if ran >= max_steps and self.peek() is not None:
-                raise ClockError(
-                    f"the clock was still busy after {max_steps} steps (now "
-                    f"{self._now.isoformat()}); something keeps rescheduling itself. Use "
-                    "advance() to move time by a bounded amount, or raise max_steps."
-                )
         return ran
+
+    def _busy(self, max_steps: int, where: str) -> ClockError:
+        self._drop_cancelled()
+        nxt = _describe(self._heap[0]) if self._heap else "nothing"
+        return ClockError(
+            f"the clock ran {max_steps} actions {where} (now {self._now.isoformat()}; "
+            f"next: {nxt}); something keeps rescheduling itself. Use advance() to move "
+            "time by a bounded amount, or raise max_steps."
+        )
