@@ -4,7 +4,8 @@ Importing ecsmock installs a dormant botocore hook; it answers ECS calls only wh
 is active (`@mock_ecs`, `with mock_ecs() as ecs:`, or the pytest fixture `ecs_mock`).
 """
 
-from ecsmock._mock import CallRecord, ECSMock, current, mock_ecs
+from ecsmock._mock import ECSMock, current, mock_ecs
+from ecsmock._options import CallRecord
 from ecsmock._patch import attach, install
 from ecsmock.clock import SimulatedClock
 from ecsmock.errors import (

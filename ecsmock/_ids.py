@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import random
 import string
-import uuid
 from dataclasses import dataclass
 
 PARTITION = "aws"
 _ID_ALPHABET = string.ascii_letters + string.digits + "_-"
+_VARIANT = "89ab"
 
 
 class IdGenerator:
@@ -23,8 +23,10 @@ class IdGenerator:
         self._rng = random.Random(seed)
 
     def uuid(self) -> str:
-        """A version-4 UUID string."""
-        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        """A version-4 UUID string (formatted directly: request ids are made per call)."""
+        bits = self._rng.getrandbits(128)
+        h = f"{bits:032x}"
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[bits & 3]}{h[17:20]}-{h[20:]}"
 
     def hex32(self) -> str:
         """32 lowercase hex digits (task and container-instance ids)."""

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import functools
 import inspect
-import sys
 import threading
 import unittest
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar, overload
 
 from ecsmock import _patch
 from ecsmock._faults import Faults, script_container
 from ecsmock._ids import IdGenerator
+from ecsmock._options import CallRecord, Options, default_start
 from ecsmock.api import REGISTRY
 from ecsmock.api.events import task_state_change
 from ecsmock.clock import DEFAULT_MAX_STEPS
@@ -31,69 +30,6 @@ from ecsmock.model.timing import TimingProfile, resolve
 from ecsmock.model.world import World
 
 F = TypeVar("F", bound=Callable[..., Any])
-DEFAULT_ACCOUNT = "123456789012"
-DEFAULT_SEED = 0
-
-
-@dataclass(frozen=True, slots=True)
-class CallRecord:
-    """One ECS API call answered by the mock."""
-
-    operation: str
-    region: str
-    params: dict[str, Any]
-    at: datetime
-    error: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """The options of `mock_ecs(...)`, checked."""
-
-    seed: int = DEFAULT_SEED
-    account_id: str = DEFAULT_ACCOUNT
-    start: datetime | None = None
-    timing: str | TimingProfile = "realistic"
-    sync_wall_clock: bool = False
-    strict: bool = False
-
-    def __post_init__(self) -> None:
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise OptionError(f"seed must be an int, not {self.seed!r}")
-        account = self.account_id
-        digits = isinstance(account, str) and account.isascii() and account.isdecimal()
-        if not digits or len(account) != 12:
-            raise OptionError(f"account_id must be 12 digits, not {account!r}")
-        start = self.start
-        if start is not None and (not isinstance(start, datetime) or start.utcoffset() is None):
-            raise OptionError(
-                "start must be an aware datetime (with a tzinfo), e.g. "
-                f"datetime(2026, 1, 1, tzinfo=UTC), not {start!r}"
-            )
-        for name in ("sync_wall_clock", "strict"):
-            if not isinstance(getattr(self, name), bool):
-                raise OptionError(f"{name} must be True or False, not {getattr(self, name)!r}")
-        resolve(self.timing)
-
-    @classmethod
-    def of(cls, options: dict[str, Any]) -> Options:
-        """Check `options` (keyword arguments of `mock_ecs`) and make the `Options`."""
-        known = cls.__dataclass_fields__
-        unknown = sorted(set(options) - set(known))
-        if unknown:
-            raise OptionError(
-                f"mock_ecs got unknown option(s) {', '.join(unknown)}; it takes {', '.join(known)}"
-            )
-        return cls(**options)
-
-
-def _default_start() -> datetime:
-    """Wall-clock now truncated to the second, or freezegun's frozen time when active."""
-    now = datetime.now(UTC)
-    freezegun_api = sys.modules.get("freezegun.api")
-    if freezegun_api is not None and getattr(freezegun_api, "freeze_factories", None):
-        return now
-    return now.replace(microsecond=0)
 
 
 class ECSMock:
@@ -140,7 +76,7 @@ class ECSMock:
         self._frozen = self._freezer.start()
 
     def _new_world(self) -> None:
-        start = self.options.start or _default_start()
+        start = self.options.start or default_start()
         self._world = World(seed=self.options.seed, start=start, timing=self.timing)
         self._world.on_new_backend = self._wire_backend
         self._request_ids = IdGenerator(self.options.seed ^ 0x5EED)
@@ -330,7 +266,7 @@ class ECSMock:
         region: str,
         timestamp_parser: Callable[[Any], Any] | None = None,
     ) -> tuple[Any, dict[str, Any]]:
-        from ecsmock import _wire  # botocore is imported only once a client calls
+        from ecsmock import _wire as wire  # botocore is imported only once a client calls
 
         name = operation_model.name
         handler = REGISTRY.get(name)
@@ -341,24 +277,25 @@ class ECSMock:
             )
         with self._lock:
             world = self.world
-            backend = world.backend(self.options.account_id, region)
+            key = (self.options.account_id, region)
+            backend = world.backends.get(key) or world.backend(*key)
             request_id = self._request_ids.uuid()
             now = world.clock.now
             try:
                 body = handler(backend, params)
             except ServiceError as err:
                 self.calls.append(CallRecord(name, region, params, now, err.code))
-                return _wire.error(operation_model, err, request_id, now, region)
+                return wire.error(operation_model, err, request_id, now, region)
             except Exception:
                 if self.options.strict:
                     raise
                 fault = ServerException("Service encountered an unexpected error.")
                 self.calls.append(CallRecord(name, region, params, now, fault.code))
-                return _wire.error(operation_model, fault, request_id, now, region)
+                return wire.error(operation_model, fault, request_id, now, region)
             if self.options.strict:
-                _wire.validate(operation_model, body)
+                wire.validate(operation_model, body)
             self.calls.append(CallRecord(name, region, params, now, None))
-            return _wire.success(operation_model, body, request_id, now, region, timestamp_parser)
+            return wire.success(operation_model, body, request_id, now, region, timestamp_parser)
 
 
 @overload

@@ -20,7 +20,6 @@ import json
 import sys
 import threading
 import time as _time
-import weakref
 from collections.abc import Callable, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
 _PARAMS_KEY = "ecsmock.params"
 # An event only ecsmock emits: a session (or client) answers True when it has the hooks.
 _PROBE = "ecsmock-probe"
-_CLIENT_ATTR = "_ecsmock_client"
+_CLIENT_ATTR = "_ecsmock_parser_defaults"
 _STACK: list[ECSMock] = []
 _STACK_LOCK = threading.RLock()
 _LOCAL = threading.local()
@@ -86,18 +85,18 @@ def _add_mixin(base_classes: list[type], **_: Any) -> None:
 
 def _link(client: Any) -> None:
     signer = getattr(client, "_request_signer", None)
-    if signer is not None:
-        setattr(signer, _CLIENT_ATTR, weakref.ref(client))
+    endpoint = getattr(client, "_endpoint", None)
+    factory = getattr(endpoint, "_response_parser_factory", None)
+    defaults = getattr(factory, "_defaults", None)
+    if signer is not None and isinstance(defaults, dict):
+        # The factory's defaults are read per response, as botocore's endpoint does.
+        setattr(signer, _CLIENT_ATTR, defaults)
 
 
 def _timestamp_parser(request_signer: Any) -> Callable[[Any], Any] | None:
     """The timestamp parser the client's own responses get, or None for botocore's default."""
-    ref = getattr(request_signer, _CLIENT_ATTR, None)
-    client = ref() if ref is not None else None
-    endpoint = getattr(client, "_endpoint", None)
-    factory = getattr(endpoint, "_response_parser_factory", None)
-    defaults = getattr(factory, "_defaults", None)
-    parser = defaults.get("timestamp_parser") if isinstance(defaults, dict) else None
+    defaults = getattr(request_signer, _CLIENT_ATTR, None)
+    parser = defaults.get("timestamp_parser") if defaults is not None else None
     return parser if callable(parser) else None
 
 

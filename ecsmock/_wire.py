@@ -16,7 +16,7 @@ from email.utils import format_datetime
 from functools import cache, lru_cache
 from typing import Any
 
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.parsers import create_parser
 
 from ecsmock.errors import ECSMockError, ServiceError
@@ -27,6 +27,29 @@ ENDPOINT = "https://ecs.{region}.amazonaws.com/"
 
 class ResponseShapeError(ECSMockError, AssertionError):
     """A response did not match the botocore output shape (strict mode)."""
+
+
+class _Response(AWSResponse):  # type: ignore[misc]
+    """botocore's AWSResponse, with its case-insensitive headers made only when read."""
+
+    def __init__(self, url: str, status_code: int, headers: dict[str, str], raw: Any) -> None:
+        self.url = url
+        self.status_code = status_code
+        self.raw = raw
+        self._content = None
+        self._plain_headers = headers
+        self._headers: HeadersDict | None = None
+
+    @property
+    def headers(self) -> HeadersDict:
+        """The response headers (case-insensitive)."""
+        if self._headers is None:
+            self._headers = HeadersDict(self._plain_headers)
+        return self._headers
+
+    @headers.setter
+    def headers(self, value: Any) -> None:
+        self._headers = HeadersDict(value)
 
 
 class _LazyBody:
@@ -193,7 +216,7 @@ def success(
     parsed = _convert(operation_model, body, timestamp_parser)
     headers = _headers(request_id, now)
     parsed["ResponseMetadata"] = _metadata(request_id, 200, headers)
-    http = AWSResponse(ENDPOINT.format(region=region), 200, headers, _LazyBody(body))
+    http = _Response(ENDPOINT.format(region=region), 200, headers, _LazyBody(body))
     return http, parsed
 
 
