@@ -197,7 +197,13 @@ class ECSMock:
             self._follow_clock()
 
     def settle(self, max_steps: int = DEFAULT_MAX_STEPS) -> None:
-        """Run until nothing is scheduled; `ClockError` if it does not end in `max_steps`."""
+        """Run until nothing but housekeeping is scheduled.
+
+        Every task transition, container exit and scheduler step still pending runs, in
+        order; what only forgets old state (stopped tasks and deleted clusters purged an
+        hour later) is left for `advance` to reach. `ClockError` if it does not end within
+        `max_steps` actions.
+        """
         with self._lock:
             try:
                 self.world.clock.run_until_idle(max_steps)

@@ -28,9 +28,13 @@ class Scheduled:
     seq: int
     action: Action = field(compare=False)
     cancelled: bool = field(default=False, compare=False)
+    background: bool = field(default=False, compare=False)
+    owner: SimulatedClock | None = field(default=None, compare=False, repr=False)
 
     def cancel(self) -> None:
         """Cancel the action; cancelling twice, or after it ran, does nothing."""
+        if not self.cancelled and not self.background and self.owner is not None:
+            self.owner._foreground -= 1
         self.cancelled = True
 
 
@@ -78,6 +82,7 @@ class SimulatedClock:
         self._now = _as_instant(start, "the clock's start")
         self._heap: list[Scheduled] = []
         self._seq = 0
+        self._foreground = 0
 
     @property
     def now(self) -> datetime:
@@ -94,6 +99,7 @@ class SimulatedClock:
         *,
         at: datetime | None = None,
         after: float | timedelta | None = None,
+        background: bool = False,
     ) -> Scheduled:
         """Schedule `action` at an instant or after a delay; returns a cancellable handle.
 
@@ -101,6 +107,8 @@ class SimulatedClock:
             action: a callable taking no arguments.
             at: the aware instant to run it at (not before now).
             after: a delay in seconds or a timedelta (not negative).
+            background: housekeeping (e.g. forgetting a stopped task after an hour) that
+                `run_until_idle` does not wait for; `advance` runs it when due as usual.
 
         Raises:
             ClockError: neither or both of `at`/`after` given, a negative or non-finite
@@ -123,7 +131,9 @@ class SimulatedClock:
                     f"cannot schedule at {due.isoformat()}, before now ({self._now.isoformat()})"
                 )
         self._seq += 1
-        item = Scheduled(due, self._seq, action)
+        item = Scheduled(due, self._seq, action, background=background, owner=self)
+        if not background:
+            self._foreground += 1
         heapq.heappush(self._heap, item)
         return item
 
@@ -144,6 +154,8 @@ class SimulatedClock:
             return False
         item = heapq.heappop(self._heap)
         self._now = max(self._now, item.due)
+        if not item.background:
+            self._foreground -= 1
         item.cancelled = True  # a handle of an action that ran cancels nothing
         item.action()
         return True
@@ -193,8 +205,16 @@ class SimulatedClock:
             raise ClockError(f"the clock never goes backwards: advance({delta!r}) is negative")
         return self.advance_to(self._now + step, max_steps)
 
+    @property
+    def busy(self) -> bool:
+        """Whether a foreground (not housekeeping) action is pending."""
+        return self._foreground > 0
+
     def run_until_idle(self, max_steps: int = DEFAULT_MAX_STEPS) -> int:
-        """Run actions until none is pending.
+        """Run actions, in order, until no foreground action is pending.
+
+        Background actions due before the last foreground one run on the way; those due
+        later stay scheduled (they run when time is advanced past them).
 
         Returns:
             The number of actions run.
@@ -205,7 +225,7 @@ class SimulatedClock:
         """
         _check_max_steps(max_steps)
         ran = 0
-        while self.peek() is not None:
+        while self._foreground > 0:
             if ran >= max_steps:
                 raise self._busy(max_steps, "and still not idle")
             self.step()

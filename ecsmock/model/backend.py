@@ -305,7 +305,9 @@ class Backend:
         cluster.capacity_providers = []
         cluster.default_strategy = []
         cluster.statistics = {}
-        cluster.purge = self.clock.schedule(self._purger(cluster), after=INACTIVE_CLUSTER_TTL)
+        cluster.purge = self.clock.schedule(
+            self._purger(cluster), after=INACTIVE_CLUSTER_TTL, background=True
+        )
         return cluster
 
     def _purger(self, cluster: Cluster) -> Callable[[], None]:
