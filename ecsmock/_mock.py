@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar, overload
 
 from ecsmock import _patch
+from ecsmock._events import EventLog, task_event_builder
 from ecsmock._faults import Faults, script_container
 from ecsmock._ids import IdGenerator
 from ecsmock._options import CallRecord, Options, default_start
@@ -78,6 +79,7 @@ class ECSMock:
     def _new_world(self) -> None:
         start = self.options.start or default_start()
         self._world = World(seed=self.options.seed, start=start, timing=self.timing)
+        self._world.events = EventLog()
         self._world.on_new_backend = self._wire_backend
         self._request_ids = IdGenerator(self.options.seed ^ 0x5EED)
         self._event_ids = IdGenerator(self.options.seed ^ 0xE7E7)
@@ -91,7 +93,10 @@ class ECSMock:
 
         def publish(task: Task) -> None:
             event_id = self._event_ids.uuid()
-            events.append(task_state_change(task, event_id, account, region, world.clock.now))
+            now = world.clock.now
+            events.append_lazy(
+                task_event_builder(task_state_change, task, event_id, account, region, now)
+            )
 
         backend.tasks.publish = publish
 
@@ -176,9 +181,10 @@ class ECSMock:
         return self._world
 
     @property
-    def events(self) -> list[dict[str, Any]]:
-        """EventBridge-shaped events, oldest first."""
-        return self.world.events
+    def events(self) -> EventLog:
+        """EventBridge-shaped events (a sequence of dicts), oldest first."""
+        events: EventLog = self.world.events
+        return events
 
     def now(self) -> datetime:
         """The simulated time (aware, UTC)."""

@@ -22,7 +22,8 @@ class World:
         self.timing = timing
         self.behaviour = Behaviour()
         self.backends: dict[tuple[str, str], Backend] = {}
-        self.events: list[dict[str, Any]] = []
+        # Filled by the mock (ecsmock._events.EventLog); the model only appends to it.
+        self.events: Any = []
         # Called with each backend when it is made (the mock wires event publishing here).
         self.on_new_backend: Callable[[Backend], None] | None = None
 

@@ -1,0 +1,109 @@
+"""The event log behind `ecs.events`: snapshots taken when things happen, dicts on demand.
+
+A task passes through eight or nine states; building the EventBridge dict of each one as
+it happens would cost more than the transitions themselves. The log keeps a snapshot of
+the task (its own fields and its containers', as they were) and builds the dict the first
+time the event is read, so a run that never looks at `ecs.events` pays almost nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from typing import Any, overload
+
+from ecsmock.model.task import Eni, Task
+
+Event = dict[str, Any]
+Builder = Callable[[], Event]
+
+
+_CLONERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _clone(obj: Any) -> Any:
+    """A shallow copy of a slotted dataclass instance (one compiled copier per class)."""
+    kind = type(obj)
+    cloner = _CLONERS.get(kind)
+    if cloner is None:
+        lines = ["def clone(obj):", "    new = _new(_kind)"]
+        lines += [f"    new.{name} = obj.{name}" for name in kind.__slots__]
+        lines.append("    return new")
+        scope: dict[str, Any] = {"_new": object.__new__, "_kind": kind}
+        exec("\n".join(lines), scope)  # generated from the class's own slots
+        cloner = _CLONERS[kind] = scope["clone"]
+    return cloner(obj)
+
+
+def snapshot(task: Task) -> Task:
+    """The task as it is now, detached from later changes (tags are left out of events)."""
+    copy: Task = _clone(task)
+    copy.containers = [_clone(c) for c in task.containers]
+    if task.eni is not None:
+        eni: Eni = _clone(task.eni)
+        copy.eni = eni
+    return copy
+
+
+class EventLog(Sequence[Event]):
+    """`ecs.events`: EventBridge-shaped dicts, oldest first, built when first read."""
+
+    def __init__(self) -> None:
+        self._items: list[Event | Builder] = []
+
+    def append_lazy(self, build: Builder) -> None:
+        """Record an event whose dict `build()` makes when it is read."""
+        self._items.append(build)
+
+    def append(self, event: Event) -> None:
+        """Record a ready event."""
+        self._items.append(event)
+
+    def clear(self) -> None:
+        """Forget every event."""
+        self._items.clear()
+
+    def _get(self, i: int) -> Event:
+        item = self._items[i]
+        if callable(item):
+            item = self._items[i] = item()
+        return item
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Event]: ...
+    def __getitem__(self, index: int | slice) -> Event | list[Event]:
+        if isinstance(index, slice):
+            return [self._get(i) for i in range(*index.indices(len(self._items)))]
+        return self._get(index)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Event]:
+        for i in range(len(self._items)):
+            yield self._get(i)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, EventLog | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"EventLog({list(self)!r})"
+
+
+def task_event_builder(
+    build: Callable[[Task, str, str, str, datetime], Event],
+    task: Task,
+    event_id: str,
+    account: str,
+    region: str,
+    now: datetime,
+) -> Builder:
+    """A builder of the task's state-change event as the task is now."""
+    frozen = snapshot(task)
+    return lambda: build(frozen, event_id, account, region, now)
