@@ -63,7 +63,7 @@ def transcript(seed: int) -> tuple[list[Any], list[dict[str, Any]]]:
             client.delete_cluster(cluster="nope")
         except client.exceptions.ClusterNotFoundException as err:
             out.append(err.response)
-        return out, ecs.events
+        return out, list(ecs.events)
 
 
 def request_ids(responses: list[Any]) -> list[str]:
