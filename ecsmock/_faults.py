@@ -2,7 +2,8 @@
 
 `ecs.script_container(...)` says how matching containers behave once RUNNING (exit with a
 code after a simulated delay, ignore SIGTERM); `ecs.faults` injects what goes wrong on AWS:
-failed image pulls, crashes, Spot interruptions, Fargate capacity shortages.
+failed image pulls, crashes, failing health checks, Spot interruptions, Fargate capacity
+shortages.
 """
 
 from __future__ import annotations
@@ -155,6 +156,25 @@ class Faults:
             return
         self._backend(task).tasks.lifecycle.stop(task, StopCode.SPOT_INTERRUPTION, SPOT_REASON)
 
+    def unhealthy(
+        self,
+        *,
+        family: str | None = None,
+        container: str | None = None,
+        image: str | None = None,
+    ) -> None:
+        """Make the health checks of matching containers fail from now on.
+
+        Containers that start afterwards and have a `healthCheck` become UNHEALTHY after
+        `retries` counted failures (failures inside `startPeriod` do not count), and never
+        HEALTHY; a HEALTHY `dependsOn` condition on them is never met. A task whose essential
+        container is UNHEALTHY reports `healthStatus` UNHEALTHY; a standalone task keeps
+        running (HealthCheck docs).
+        """
+        self._world.behaviour.unhealthy.append(
+            Match(family=family, container=container, image=image)
+        )
+
     def capacity_unavailable(self, provider: str = "FARGATE", times: int | None = None) -> None:
         """Fargate has no capacity: RunTask answers `failures` for `provider`'s tasks.
 
@@ -168,10 +188,7 @@ class Faults:
 
     def clear(self) -> None:
         """Drop every fault and container script."""
-        behaviour = self._world.behaviour
-        behaviour.scripts.clear()
-        behaviour.pull_failures.clear()
-        behaviour.capacity_shortages.clear()
+        self._world.behaviour.clear()
 
     def _backend(self, task: Task) -> Backend:
         parsed = parse_arn(task.arn)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ecsmock.api.tasks import task_view
+from ecsmock.api.task_views import task_view
 from ecsmock.model.task import Task
 
 TASK_TIMES = (

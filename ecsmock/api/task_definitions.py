@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from ecsmock.api._enums import check_enums
 from ecsmock.api._fresh import fresh
 from ecsmock.api._params import check_enum, check_max_items, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import tags_in, tags_view
+from ecsmock.api.task_views import epoch
 from ecsmock.errors import ClientException, InvalidParameterException, ServiceError
 from ecsmock.model.backend import Backend
-from ecsmock.model.taskdef import TaskDefinition, TaskDefinitionSpec, TaskDefinitionStatus
-from ecsmock.model.taskdef_rules import ContainerSpec
+from ecsmock.model.taskdef import TaskDefinition, TaskDefinitionSpec
+from ecsmock.model.taskdef_rules import ContainerSpec, HealthCheckSpec
 
 TD_STATUSES = ("ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS")
 FAMILY_STATUSES = ("ACTIVE", "INACTIVE", "ALL")
+MODEL_CHECKED = ("networkMode", "requiresCompatibilities")
 
 
-def epoch(moment: datetime) -> float:
-    """Epoch seconds with millisecond precision, as ECS puts timestamps on the wire."""
-    return round(moment.timestamp(), 3)
+def _health_check(raw: dict[str, Any] | None) -> HealthCheckSpec | None:
+    if raw is None:
+        return None
+    return HealthCheckSpec(
+        interval=raw.get("interval", 30),
+        timeout=raw.get("timeout", 5),
+        retries=raw.get("retries", 3),
+        start_period=raw.get("startPeriod", 0),
+    )
 
 
 def _container_spec(raw: dict[str, Any]) -> ContainerSpec:
@@ -34,8 +42,9 @@ def _container_spec(raw: dict[str, Any]) -> ContainerSpec:
         stop_timeout=raw.get("stopTimeout"),
         start_timeout=raw.get("startTimeout"),
         depends_on=[(d["containerName"], d["condition"]) for d in raw.get("dependsOn", ())],
-        has_health_check="healthCheck" in raw,
+        health_check=_health_check(raw.get("healthCheck")),
         port_mappings=list(raw.get("portMappings", ())),
+        log_driver=(raw.get("logConfiguration") or {}).get("logDriver"),
     )
 
 
@@ -134,6 +143,8 @@ def task_definition_view(td: TaskDefinition) -> dict[str, Any]:
 @operation("RegisterTaskDefinition")
 def register_task_definition(backend: Backend, params: Params) -> Body:
     """RegisterTaskDefinition: a new revision of the family."""
+    # networkMode and requiresCompatibilities have their own checks and texts in the model.
+    check_enums("RegisterTaskDefinition", params, ClientException, skip=MODEL_CHECKED)
     td = backend.tasks.definitions.register(_spec(params), backend.clock.now)
     return {"taskDefinition": task_definition_view(td), "tags": tags_view(td.tags)}
 
@@ -160,15 +171,13 @@ def list_task_definitions(backend: Backend, params: Params) -> Body:
     check_enum("status", status, TD_STATUSES)
     sort = params.get("sort", "ASC")
     check_enum("sort", sort, ("ASC", "DESC"))
-    family = params.get("familyPrefix")
+    # familyPrefix is an exact family here (behaviour reference 4.4).
     chosen = [
-        td.arn
-        for td in backend.tasks.definitions.all()
-        if td.status == status and (family is None or td.family == family)
+        td.arn for td in backend.tasks.definitions.listing(status, params.get("familyPrefix"))
     ]
     if sort == "DESC":
         chosen.reverse()
-    chunk, token = page(params, chosen)
+    chunk, token = page(params, chosen, scope="ListTaskDefinitions")
     return with_token({"taskDefinitionArns": chunk}, token)
 
 
@@ -182,10 +191,9 @@ def list_task_definition_families(backend: Backend, params: Params) -> Body:
     for name, family in sorted(backend.tasks.definitions.families.items()):
         if not name.startswith(prefix) or not family.revisions:
             continue
-        active = any(td.status is TaskDefinitionStatus.ACTIVE for td in family.revisions.values())
-        if status == "ALL" or (status == "ACTIVE") == active:
+        if status == "ALL" or (status == "ACTIVE") == (family.active > 0):
             names.append(name)
-    chunk, token = page(params, names)
+    chunk, token = page(params, names, scope="ListTaskDefinitionFamilies")
     return with_token({"families": chunk}, token)
 
 

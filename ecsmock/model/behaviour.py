@@ -74,6 +74,8 @@ class Behaviour:
     scripts: list[ContainerScript] = field(default_factory=list)
     pull_failures: list[PullFailure] = field(default_factory=list)
     capacity_shortages: dict[str, int | None] = field(default_factory=dict)
+    # Containers whose health-check command fails (they become UNHEALTHY, never HEALTHY).
+    unhealthy: list[Match] = field(default_factory=list)
 
     def script_for(self, family: str, container: str, image: str) -> ContainerScript:
         """The newest script matching the container, else the default."""
@@ -91,6 +93,17 @@ class Behaviour:
                 failure.times -= 1
             return failure.message or DEFAULT_PULL_ERROR.format(image=image)
         return None
+
+    def failing_health(self, family: str, container: str, image: str) -> bool:
+        """Whether the health check of this container fails."""
+        return any(match(family, container, image) for match in self.unhealthy)
+
+    def clear(self) -> None:
+        """Drop every rule."""
+        self.scripts.clear()
+        self.pull_failures.clear()
+        self.capacity_shortages.clear()
+        self.unhealthy.clear()
 
     def capacity_short(self, provider: str) -> bool:
         """Whether launching on `provider` (FARGATE, FARGATE_SPOT) fails now, consuming a use."""

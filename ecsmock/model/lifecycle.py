@@ -2,8 +2,11 @@
 
 The paths are data (`START_PATH`, `STOP_PATH`, `EARLY_STOP_PATH` in `model.task`); this
 module decides how long each phase lasts (from the timing profile) and what each state
-sets when entered. Every lastStatus change and the stop decision are reported to the
-observer, which keeps counters and emits "ECS Task State Change" events.
+sets when entered. Containers start in their `dependsOn` order while the task is PENDING
+(rules in `model.containers`); the task goes RUNNING once every container has started, as
+the ECS agent moves a task on when its slowest container does. Every lastStatus change
+and the stop decision are reported to the observer, which keeps counters and emits
+"ECS Task State Change" events.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import datetime
 
 from ecsmock._ids import IdGenerator
 from ecsmock.clock import SimulatedClock
+from ecsmock.model import containers as rules
 from ecsmock.model.behaviour import Behaviour
 from ecsmock.model.task import (
     EARLY_STOP_PATH,
@@ -21,6 +25,7 @@ from ecsmock.model.task import (
     STOP_PATH,
     VERSION_BUMPS,
     Container,
+    HealthStatus,
     Platform,
     StopCode,
     Task,
@@ -30,6 +35,9 @@ from ecsmock.model.timing import TimingProfile
 
 S = TaskStatus
 SIGKILL_EXIT = 137
+# stopTimeout when the definition sets none (Fargate default; the agent's
+# ECS_CONTAINER_STOP_TIMEOUT default on EC2): ContainerDefinition.stopTimeout docs.
+DEFAULT_STOP_TIMEOUT = 30.0
 # Observer(task, previous lastStatus or None for a change that is not a transition).
 Observer = Callable[[Task, TaskStatus | None], None]
 
@@ -135,22 +143,68 @@ class Lifecycle:
         for container in task.containers:
             digest = hashlib.sha256(container.spec.image.encode()).hexdigest()
             container.image_digest = f"sha256:{digest}"
-        self._later(task, self.timing.pull_to_running, lambda: self._activating(task))
+        self._later(task, self.timing.pull_to_running, lambda: self._launch(task))
 
-    def _activating(self, task: Task) -> None:
-        self._enter(task, S.ACTIVATING)
-        self._later(task, 0.0, lambda: self._running(task))
-
-    def _running(self, task: Task) -> None:
-        task.started_at = self.now
-        for container in task.containers:
-            container.last_status = S.RUNNING
-            container.started_at = self.now
-            container.runtime_id = self._runtime_id(task)
+    def _launch(self, task: Task) -> None:
         task.timer = None
-        self._enter(task, S.RUNNING)
-        for container in task.containers:
-            self._script(task, container)
+        self.advance_containers(task)
+
+    # -- containers starting ------------------------------------------------------------
+
+    def advance_containers(self, task: Task) -> None:
+        """Start the waiting containers whose dependencies are met.
+
+        Gives up on those whose dependencies never can be, and moves the task on once none
+        is left waiting. Only while the task is PENDING and launched (its images pulled);
+        a no-op otherwise.
+        """
+        if task.stopping or task.last_status is not S.PENDING or task.timer is not None:
+            return
+        changed = True
+        while changed:
+            changed = False
+            for container in task.containers:
+                if not container.waiting:
+                    continue
+                decision = rules.verdict(task, container, self.now)
+                if decision is True:
+                    self._start_container(task, container)
+                elif isinstance(decision, str):
+                    self._give_up(task, container, decision)
+                    if task.stopping:
+                        return
+                changed = changed or decision is not False
+        if not any(c.waiting for c in task.containers):
+            self._activating(task)
+
+    def _start_container(self, task: Task, container: Container) -> None:
+        container.last_status = S.RUNNING
+        container.started_at = self.now
+        container.runtime_id = self._runtime_id(task)
+        self._script(task, container)
+        self._schedule_health(task, container)
+        if rules.guards_timeout(task, container):
+            timeout = float(container.spec.start_timeout or 0)
+            container.deadline = self.clock.schedule(
+                lambda: self._deadline(task, container), after=timeout
+            )
+
+    def _deadline(self, task: Task, container: Container) -> None:
+        container.deadline = None
+        self.advance_containers(task)
+
+    def _give_up(self, task: Task, container: Container, error: str) -> None:
+        """A dependency can never be met: the container is stopped without starting.
+
+        An essential one fails the task's start (behaviour reference 1.1 lists a dependency
+        timeout among the TaskFailedToStart causes); the task's stoppedReason is the
+        container's error, as for a failed image pull.
+        """
+        self._container_stopped(container, rules.GIVEN_UP_EXIT, error)
+        if container.spec.essential:
+            self.stop(task, StopCode.TASK_FAILED_TO_START, error)
+        else:
+            self.observer(task, None)
 
     def _runtime_id(self, task: Task) -> str:
         if task.platform is Platform.FARGATE:
@@ -167,19 +221,51 @@ class Lifecycle:
             after=script.after,
         )
 
+    def _schedule_health(self, task: Task, container: Container) -> None:
+        check = container.spec.health_check
+        if check is None:
+            return
+        failing = self.behaviour.failing_health(task.family, container.name, container.spec.image)
+        delay, status = rules.health_verdict(check, failing)
+        container.health_timer = self.clock.schedule(
+            lambda: self._health(task, container, status), after=delay
+        )
+
+    def _health(self, task: Task, container: Container, status: HealthStatus) -> None:
+        container.health_timer = None
+        if container.running:
+            container.health_status = status
+            self.advance_containers(task)
+
+    def _activating(self, task: Task) -> None:
+        for container in task.containers:
+            if container.deadline is not None:
+                container.deadline.cancel()
+                container.deadline = None
+        self._enter(task, S.ACTIVATING)
+        # No load balancer or registry to register with: ACTIVATING takes no time, and the
+        # task is RUNNING before anything else can happen (a container exiting at once).
+        self._running(task)
+
+    def _running(self, task: Task) -> None:
+        task.started_at = self.now
+        task.timer = None
+        self._enter(task, S.RUNNING)
+
     # -- containers exiting -------------------------------------------------------------
 
     def container_exited(
         self, task: Task, container: Container, code: int, reason: str | None = None
     ) -> None:
         """A container exited on its own (scripted exit or crash)."""
-        if container.exited or task.last_status is not S.RUNNING or task.stopping:
+        if not container.running or task.stopping:
             return
         self._container_stopped(container, code, reason)
         if container.spec.essential:
             self.stop(task, StopCode.ESSENTIAL_CONTAINER_EXITED, ESSENTIAL_EXITED_REASON)
-        else:
-            self.observer(task, None)
+            return
+        self.observer(task, None)
+        self.advance_containers(task)
 
     def _container_stopped(
         self, container: Container, code: int | None, reason: str | None
@@ -188,9 +274,7 @@ class Lifecycle:
         container.exit_code = code
         if reason is not None:
             container.reason = reason
-        if container.exit_timer is not None:
-            container.exit_timer.cancel()
-            container.exit_timer = None
+        container.cancel_timers()
 
     # -- stopping -----------------------------------------------------------------------
 
@@ -201,6 +285,10 @@ class Lifecycle:
         if task.timer is not None:
             task.timer.cancel()
             task.timer = None
+        for container in task.containers:
+            if container.deadline is not None:
+                container.deadline.cancel()
+                container.deadline = None
         task.desired_status = "STOPPED"
         task.stop_code = code
         task.stopped_reason = reason
@@ -219,6 +307,8 @@ class Lifecycle:
         return True
 
     def _failed_to_start(self, task: Task, error: str) -> None:
+        # The pull phase ended, failed (the seed's TaskFailedToStart task has both pull stamps).
+        task.pull_stopped_at = self.now
         task.timer = None
         self.stop(task, StopCode.TASK_FAILED_TO_START, error)
 
@@ -242,30 +332,43 @@ class Lifecycle:
             self._later(task, 0.0, proceed)
 
     def _signal(self, task: Task, proceed: Callable[[], None]) -> None:
-        """SIGTERM every running container; SIGKILL those ignoring it at stopTimeout."""
-        running = [c for c in task.containers if c.last_status is S.RUNNING]
+        """Stop signal to every running container, in reverse start order (dependsOn docs).
+
+        A container that handles SIGTERM exits shortly after its signal; one ignoring it is
+        killed with SIGKILL (exit 137) at its stopTimeout. Containers that never started
+        are stopped without an exit code.
+        """
+        running = [c for c in task.containers if c.running]
         for container in task.containers:
-            if container.last_status is not S.RUNNING:
-                self._container_stopped(container, container.exit_code, container.reason)
+            if container.waiting:
+                self._container_stopped(container, None, None)
         if not running:
             self._execution_stopped(task, proceed)
             return
-        longest = 0.0
+        waits: dict[str, float] = {}
+        codes: dict[str, int] = {}
         for container in running:
             script = self.behaviour.script_for(task.family, container.name, container.spec.image)
             if script.on_sigterm == "exit":
-                wait, code = self.timing.graceful_stop, script.sigterm_exit_code
+                waits[container.name] = self._duration(self.timing.graceful_stop)
+                codes[container.name] = script.sigterm_exit_code
             else:
-                wait, code = float(container.spec.stop_timeout or 30), SIGKILL_EXIT
-            longest = max(longest, wait)
+                waits[container.name] = float(container.spec.stop_timeout or DEFAULT_STOP_TIMEOUT)
+                codes[container.name] = SIGKILL_EXIT
+        plan = rules.shutdown_plan(running, waits)
+        for container in running:
             if container.exit_timer is not None:
                 container.exit_timer.cancel()
             container.exit_timer = self.clock.schedule(
-                _exit_action(self, container, code), after=wait
+                _exit_action(self, container, codes[container.name]), after=plan[container.name]
             )
-        self._later(task, longest, lambda: self._execution_stopped(task, proceed))
+        # Scheduled after the containers' exits, so at a tie they have all exited first.
+        task.timer = self.clock.schedule(
+            lambda: self._execution_stopped(task, proceed), after=max(plan.values())
+        )
 
     def _execution_stopped(self, task: Task, proceed: Callable[[], None]) -> None:
+        task.timer = None
         task.execution_stopped_at = self.now
         proceed()
 

@@ -6,6 +6,7 @@ Sources: RunTask docs (botocore model) and behaviour reference 6.1-6.3 and 10.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from ecsmock.errors import (
     InvalidParameterException,
     PlatformUnknownException,
 )
+from ecsmock.model import cluster as cl
 from ecsmock.model.cluster import FARGATE_PROVIDERS, Cluster, StrategyItem
 from ecsmock.model.task import Platform
 from ecsmock.model.taskdef import TaskDefinition
@@ -35,6 +37,30 @@ BOTH_LAUNCH_AND_STRATEGY = (
     "one and try again."
 )
 NETWORK_REQUIRED = "Network Configuration must be provided when networkMode 'awsvpc' is specified."
+MAX_OVERRIDES = 8192
+# RunTask with enableExecuteCommand and no task role (boto/boto3#3173, real output).
+EXEC_NEEDS_ROLE = (
+    "The execute command failed because a valid task role is not being used. Specify a valid "
+    "task role in your task definition or as a task override and try again."
+)
+PROPAGATE_SERVICE = (
+    "The propagateTags parameter cannot be SERVICE for tasks that are not part of a service."
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContainerOverride:
+    """One `containerOverrides` item in model terms (the sizes it changes)."""
+
+    name: str | None
+    cpu: int | None = None
+    memory: int | None = None
+    memory_reservation: int | None = None
+    empty: bool = False
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -49,7 +75,17 @@ class RunRequest:
     network: Network | None = None
     group: str | None = None
     started_by: str | None = None
+    # The request's `overrides` as given (AWS names are data here, echoed back on the
+    # task), its JSON size, the container items in model terms, and the task-level sizes
+    # and role it overrides.
     overrides: dict[str, Any] = field(default_factory=dict)
+    overrides_size: int = 0
+    container_overrides: list[ContainerOverride] = field(default_factory=list)
+    task_cpu: str | None = None
+    task_memory: str | None = None
+    task_role: str | None = None
+    # The API layer's checks of the overrides' own values, run in the overrides' turn.
+    check_overrides: Callable[[], None] = _nothing
     tags: list[tuple[str, str]] = field(default_factory=list)
     propagate_tags: str | None = None
     enable_managed_tags: bool = False
@@ -83,6 +119,48 @@ def check_started_by(started_by: str | None) -> None:
             "startedBy may contain up to 128 letters (uppercase and lowercase), numbers, "
             "hyphens, forward slashes, and underscores."
         )
+
+
+Sizes = tuple[int, int | None, int | None]
+
+
+def check_overrides(td: TaskDefinition, req: RunRequest) -> dict[str, Sizes]:
+    """Overrides: at most 8192 characters of JSON; every item names a container of `td`.
+
+    Returns the container sizes (cpu, memory, memoryReservation) the overrides change.
+    """
+    req.check_overrides()
+    if req.overrides_size > MAX_OVERRIDES:
+        raise InvalidParameterException(
+            f"Container Overrides length must be at most {MAX_OVERRIDES}"
+        )
+    specs = {c.name: c for c in td.containers}
+    sizes: dict[str, Sizes] = {}
+    for item in req.container_overrides:
+        if item.name is None:
+            if item.empty:
+                continue
+            raise InvalidParameterException("Container override name must be specified.")
+        spec = specs.get(item.name)
+        if spec is None:
+            raise InvalidParameterException(
+                f"Override for container named {item.name} is not a container in the "
+                "TaskDefinition."
+            )
+        sizes[item.name] = (
+            spec.cpu if item.cpu is None else item.cpu,
+            spec.memory if item.memory is None else item.memory,
+            spec.memory_reservation if item.memory_reservation is None else item.memory_reservation,
+        )
+    return sizes
+
+
+def check_request_tags(td: TaskDefinition, req: RunRequest) -> None:
+    """Tag propagation from a service only for service tasks; ECS Exec needs a task role."""
+    if req.propagate_tags == "SERVICE":
+        raise InvalidParameterException(PROPAGATE_SERVICE)
+    if req.enable_execute_command and not (td.task_role or req.task_role):
+        raise InvalidParameterException(EXEC_NEEDS_ROLE)
 
 
 def check_network(td: TaskDefinition, network: Network | None) -> None:
@@ -123,18 +201,19 @@ def resolve_launch(
                 f"{', '.join(LAUNCH_TYPES)}."
             )
         return launch_type, []
-    chosen = strategy or cluster.default_strategy
-    if not chosen:
+    if strategy:
+        # A request's own strategy follows the cluster-strategy rules (weights, bases,
+        # providers associated with the cluster).
+        cl.check_strategy(strategy, cluster.capacity_providers)
+        cl.check_usable(strategy, default=False)
+        return None, list(strategy)
+    if not cluster.default_strategy:
         return "EC2", []
-    for item in chosen:
+    for item in cluster.default_strategy:
         if item.capacity_provider not in cluster.capacity_providers:
             raise InvalidParameterException(UNASSOCIATED_PROVIDER)
-    if all(item.weight == 0 for item in chosen) and not any(i.base for i in chosen):
-        raise InvalidParameterException(
-            "The capacity provider strategy must have at least one capacity provider with a "
-            "weight greater than 0."
-        )
-    return None, list(chosen)
+    cl.check_usable(cluster.default_strategy, default=True)
+    return None, list(cluster.default_strategy)
 
 
 def check_compatible(td: TaskDefinition, launch_type: str) -> None:
@@ -163,22 +242,28 @@ def check_platform_version(launch_type: str, version: str | None) -> str | None:
 def split(strategy: list[StrategyItem], count: int, already: dict[str, int]) -> list[str]:
     """Which provider each of `count` new tasks goes to.
 
-    Fill the base provider up to its base, then give each task to the provider furthest
-    below its weight share (ties: strategy order). `already` counts tasks placed before.
+    CapacityProviderStrategyItem docs: the base is satisfied first, then "additional tasks
+    are distributed according to weight ratios" (weights 1 and 4: 1 task on A for every 4
+    on B). So the base provider is filled up to its base, then each further task goes to
+    the provider whose share of the tasks beyond the base is furthest below its weight
+    share (ties: strategy order). `already` counts tasks placed before (a service's).
     """
     placed = dict(already)
-    out: list[str] = []
     total_weight = sum(i.weight for i in strategy)
+    out: list[str] = []
     for _ in range(count):
         target = next(
             (i for i in strategy if i.base and placed.get(i.capacity_provider, 0) < i.base),
             None,
         )
         if target is None and total_weight:
-            done = sum(placed.get(i.capacity_provider, 0) for i in strategy) + 1
+            extra = {
+                i.capacity_provider: placed.get(i.capacity_provider, 0) - i.base for i in strategy
+            }
+            done = sum(max(0, n) for n in extra.values()) + 1
             target = min(
                 (i for i in strategy if i.weight),
-                key=lambda i: placed.get(i.capacity_provider, 0) - done * i.weight / total_weight,
+                key=lambda i: extra[i.capacity_provider] - done * i.weight / total_weight,
             )
         if target is None:
             target = strategy[0]

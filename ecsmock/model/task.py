@@ -39,6 +39,14 @@ class StopCode(StrEnum):
     TERMINATION_NOTICE = "TerminationNotice"
 
 
+class HealthStatus(StrEnum):
+    """A container's or task's `healthStatus`."""
+
+    HEALTHY = "HEALTHY"
+    UNHEALTHY = "UNHEALTHY"
+    UNKNOWN = "UNKNOWN"
+
+
 class Platform(IntEnum):
     """How a task is hosted; the value indexes the per-platform timing triples."""
 
@@ -90,7 +98,12 @@ class Container:
     cpu: int = 0
     memory: int | None = None
     memory_reservation: int | None = None
+    health_status: HealthStatus = HealthStatus.UNKNOWN
+    # The container's own pending actions: its scripted exit (or its exit after the stop
+    # signal), its next health verdict, and the end of its dependents' wait (startTimeout).
     exit_timer: Scheduled | None = None
+    health_timer: Scheduled | None = None
+    deadline: Scheduled | None = None
 
     @property
     def name(self) -> str:
@@ -101,6 +114,23 @@ class Container:
     def exited(self) -> bool:
         """Whether the container has stopped."""
         return self.last_status is TaskStatus.STOPPED
+
+    @property
+    def running(self) -> bool:
+        """Whether the container has started and not yet exited."""
+        return self.last_status is TaskStatus.RUNNING
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the container has neither started nor been given up."""
+        return self.last_status is TaskStatus.PENDING
+
+    def cancel_timers(self) -> None:
+        """Drop every pending action of the container."""
+        for timer in (self.exit_timer, self.health_timer, self.deadline):
+            if timer is not None:
+                timer.cancel()
+        self.exit_timer = self.health_timer = self.deadline = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -167,3 +197,26 @@ class Task:
     def family(self) -> str:
         """The task definition family."""
         return self.definition.family
+
+    @property
+    def health_status(self) -> HealthStatus:
+        """The task's health from its essential containers' health checks.
+
+        Behaviour reference 1.5 and the HealthCheck shape docs (priority UNHEALTHY, then
+        UNKNOWN, then HEALTHY); essential containers without a health check do not count,
+        so a task none of whose essential containers has one is UNKNOWN.
+        """
+        checked = [
+            c.health_status
+            for c in self.containers
+            if c.spec.essential and c.spec.health_check is not None
+        ]
+        if HealthStatus.UNHEALTHY in checked:
+            return HealthStatus.UNHEALTHY
+        if not checked or HealthStatus.UNKNOWN in checked:
+            return HealthStatus.UNKNOWN
+        return HealthStatus.HEALTHY
+
+    def container(self, name: str) -> Container | None:
+        """The task's container of that name."""
+        return next((c for c in self.containers if c.name == name), None)

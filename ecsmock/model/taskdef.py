@@ -13,7 +13,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ecsmock._ids import parse_arn
 from ecsmock.errors import ClientException
 from ecsmock.model import tags as tag_rules
 from ecsmock.model import taskdef_rules as rules
@@ -69,6 +68,7 @@ class TaskDefinition:
     definition: dict[str, Any]
     registered_at: datetime
     registered_by: str
+    task_role: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     deregistered_at: datetime | None = None
     delete_requested_at: datetime | None = None
@@ -103,6 +103,8 @@ class Family:
     name: str
     last_revision: int = 0
     revisions: dict[int, TaskDefinition] = field(default_factory=dict)
+    # How many of its revisions are ACTIVE (ListTaskDefinitionFamilies reads it).
+    active: int = 0
 
 
 class TaskDefinitionStore:
@@ -134,10 +136,12 @@ class TaskDefinitionStore:
             definition=spec.definition,
             registered_at=now,
             registered_by=self._principal,
+            task_role=spec.task_role_arn,
             tags=tag_rules.merged({}, spec.tags),
         )
         family.last_revision = revision
         family.revisions[revision] = td
+        family.active += 1
         return td
 
     def _validate(self, spec: TaskDefinitionSpec) -> tuple[int | None, int | None]:
@@ -150,12 +154,13 @@ class TaskDefinitionStore:
         for name in spec.requires_compatibilities:
             if name not in rules.COMPATIBILITIES:
                 raise ClientException(f"Invalid requiresCompatibilities value '{name}'.")
-        rules.check_role(spec.task_role_arn)
+        rules.check_role(spec.task_role_arn, short_name=True)
         rules.check_role(spec.execution_role_arn)
         cpu = None if spec.cpu is None else rules.task_cpu_units(spec.cpu)
         memory = None if spec.memory is None else rules.task_memory_mib(spec.memory)
         if "FARGATE" in spec.requires_compatibilities:
             rules.check_fargate(spec.network_mode, cpu, memory)
+            rules.check_fargate_execution_role(spec)
         rules.check_containers(spec.containers, memory)
         tag_rules.merged({}, spec.tags)
         return cpu, memory
@@ -167,10 +172,11 @@ class TaskDefinitionStore:
         whatever its status.
         """
         if ref.startswith("arn:"):
-            parsed = parse_arn(ref)
-            if parsed is None or parsed.kind != "task-definition" or len(parsed.path) != 1:
+            # Only this account's and region's definitions (the ARN names both).
+            prefix = self._arn("task-definition/")
+            if not ref.startswith(prefix) or "/" in ref[len(prefix) :]:
                 return None
-            ref = parsed.path[0]
+            ref = ref[len(prefix) :]
         name, sep, number = ref.partition(":")
         family = self.families.get(name)
         if family is None:
@@ -203,6 +209,7 @@ class TaskDefinitionStore:
             raise ClientException(TD_UNDESCRIBABLE)
         if td.status is TaskDefinitionStatus.ACTIVE:
             td.status = TaskDefinitionStatus.INACTIVE
+            self.families[td.family].active -= 1
             td.deregistered_at = now
         return td
 
@@ -230,10 +237,13 @@ class TaskDefinitionStore:
             if family is not None:
                 family.revisions.pop(td.revision, None)
 
-    def all(self) -> list[TaskDefinition]:
-        """Every stored revision, family then revision ascending."""
+    def listing(self, status: str, family: str | None = None) -> list[TaskDefinition]:
+        """Revisions of `status`, family then revision ascending (one family if named)."""
+        if family is not None:
+            found = self.families.get(family)
+            families = [found] if found is not None else []
+        else:
+            families = [self.families[name] for name in sorted(self.families)]
         return [
-            td
-            for name in sorted(self.families)
-            for _, td in sorted(self.families[name].revisions.items())
+            td for fam in families for _, td in sorted(fam.revisions.items()) if td.status == status
         ]

@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ecsmock.errors import ClientException
 
 NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,255}")
-ROLE_RE = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+ROLE_ARN_RE = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+# An IAM role name (IAM's RoleName pattern, 1-64 characters).
+ROLE_NAME_RE = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
 MAX_CONTAINERS = 10
 NETWORK_MODES = ("bridge", "host", "awsvpc", "none")
 COMPATIBILITIES = ("EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES")
 FARGATE_ONLY_AWSVPC = "Fargate only supports network mode \u2018awsvpc\u2019."
+# Fargate pulls ECR images and ships awslogs with the execution role; ECS refuses a Fargate
+# definition that needs it and has none (real texts quoted in pulumi/pulumi-awsx#517 and
+# many deployment logs).
+FARGATE_ECR_NEEDS_ROLE = (
+    "Fargate requires task definition to have execution role ARN to support ECR images."
+)
+FARGATE_AWSLOGS_NEEDS_ROLE = (
+    "Fargate requires task definition to have execution role ARN to support log driver awslogs."
+)
 NO_FARGATE_CONFIG = "No Fargate configuration exists for given values."
 
 # Fargate task sizes: cpu units -> allowed memory MiB (Developer Guide, "Task size").
@@ -30,8 +42,22 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
     16384: tuple(range(32768, 122881, 8192)),
 }
 
-_CPU_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(vcpu)?\s*", re.IGNORECASE)
-_MEM_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(gb|mb)?\s*", re.IGNORECASE)
+_NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"
+_CPU_RE = re.compile(rf"\s*{_NUMBER}\s*(vcpu)?\s*", re.IGNORECASE)
+_MEM_RE = re.compile(rf"\s*{_NUMBER}\s*(gb|mb)?\s*", re.IGNORECASE)
+
+
+DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HealthCheckSpec:
+    """A container's `healthCheck` with the model's defaults (HealthCheck shape docs)."""
+
+    interval: int = 30
+    timeout: int = 5
+    retries: int = 3
+    start_period: int = 0
 
 
 @dataclass(slots=True, kw_only=True)
@@ -47,8 +73,9 @@ class ContainerSpec:
     stop_timeout: int | None = None
     start_timeout: int | None = None
     depends_on: list[tuple[str, str]] = field(default_factory=list)
-    has_health_check: bool = False
+    health_check: HealthCheckSpec | None = None
     port_mappings: list[dict[str, object]] = field(default_factory=list)
+    log_driver: str | None = None
 
 
 def task_cpu_units(value: str) -> int:
@@ -89,45 +116,86 @@ def check_family(family: str) -> None:
         )
 
 
-def check_role(role: str | None) -> None:
-    """Role ARNs (task and execution roles) must be IAM role ARNs: `Role is not valid`."""
-    if role is not None and not ROLE_RE.fullmatch(role):
-        raise ClientException("Role is not valid")
+def check_role(role: str | None, *, short_name: bool = False) -> None:
+    """A role must be an IAM role ARN (or, with `short_name`, a role name).
+
+    `taskRoleArn` takes "the short name or full ARN" of the role; `executionRoleArn` an
+    ARN (RegisterTaskDefinition docs). Anything else: `Role is not valid` [O].
+    """
+    if role is None or ROLE_ARN_RE.fullmatch(role):
+        return
+    if short_name and ROLE_NAME_RE.fullmatch(role):
+        return
+    raise ClientException("Role is not valid")
 
 
 def check_containers(containers: list[ContainerSpec], task_memory: int | None) -> None:
-    """Names, images, essential containers, memory rules, dependsOn targets."""
+    """Names, images, essential containers, memory rules, dependsOn, health checks."""
     if not containers:
         raise ClientException("Container list cannot be empty.")
     if len(containers) > MAX_CONTAINERS:
         raise ClientException(
             f"Too many containers. A task definition can have at most {MAX_CONTAINERS}."
         )
-    names = [c.name for c in containers]
+    seen: set[str] = set()
     for c in containers:
         _check_container(c, task_memory)
-        if names.count(c.name) > 1:
+        if c.name in seen:
             raise ClientException(f"Duplicate container name found: {c.name}")
+        seen.add(c.name)
+        if c.health_check is not None:
+            _check_health(c.name, c.health_check)
     if not any(c.essential for c in containers):
         raise ClientException("A task definition must have at least one essential container.")
-    essential = {c.name for c in containers if c.essential}
-    for c in containers:
-        for target, condition in c.depends_on:
-            if target not in names:
-                raise ClientException(
-                    f"Container '{c.name}' depends on '{target}', which is not in the task "
-                    "definition."
-                )
-            if condition in ("COMPLETE", "SUCCESS") and target in essential:
-                raise ClientException(
-                    f"Container '{c.name}' cannot have a {condition} dependency on essential "
-                    f"container '{target}'."
-                )
+    _check_dependencies(containers)
     total = sum(c.memory or c.memory_reservation or 0 for c in containers)
     if task_memory is not None and total > task_memory:
         raise ClientException(
             "The sum of all container memory values exceeds the task memory value."
         )
+
+
+def _check_dependencies(containers: list[ContainerSpec]) -> None:
+    """dependsOn: known targets and conditions; COMPLETE/SUCCESS never on an essential one."""
+    essential = {c.name: c.essential for c in containers}
+    for c in containers:
+        for target, condition in c.depends_on:
+            if condition not in DEPENDENCY_CONDITIONS:
+                raise ClientException(
+                    f"Invalid dependency condition '{condition}' for container '{c.name}'. "
+                    f"Valid values: {', '.join(DEPENDENCY_CONDITIONS)}."
+                )
+            if target not in essential:
+                raise ClientException(
+                    f"Container '{c.name}' depends on '{target}', which is not in the task "
+                    "definition."
+                )
+            # ContainerDependency.condition docs: COMPLETE and SUCCESS "can't be set on an
+            # essential container".
+            if condition in ("COMPLETE", "SUCCESS") and essential[target]:
+                raise ClientException(
+                    f"Container '{c.name}' cannot have a {condition} dependency on essential "
+                    f"container '{target}'."
+                )
+
+
+# HealthCheck member docs: interval 5-300, timeout 2-60, retries 1-10, startPeriod 0-300.
+HEALTH_RANGES = (
+    ("interval", 5, 300),
+    ("timeout", 2, 60),
+    ("retries", 1, 10),
+    ("startPeriod", 0, 300),
+)
+
+
+def _check_health(name: str, health: HealthCheckSpec) -> None:
+    values = (health.interval, health.timeout, health.retries, health.start_period)
+    for (field_name, low, high), value in zip(HEALTH_RANGES, values, strict=True):
+        if not low <= value <= high:
+            raise ClientException(
+                f"Invalid healthCheck {field_name} for container '{name}': {value}. It must "
+                f"be between {low} and {high}."
+            )
 
 
 def _check_container(c: ContainerSpec, task_memory: int | None) -> None:
@@ -168,3 +236,21 @@ def check_fargate(network_mode: str | None, cpu: int | None, memory: int | None)
         )
     if not fargate_pair_valid(cpu, memory):
         raise ClientException(NO_FARGATE_CONFIG)
+
+
+def check_fargate_execution_role(spec: FargateNeeds) -> None:
+    """A Fargate definition with ECR images or awslogs needs an execution role."""
+    if spec.execution_role_arn is not None:
+        return
+    for c in spec.containers:
+        if ".dkr.ecr." in c.image:
+            raise ClientException(FARGATE_ECR_NEEDS_ROLE)
+        if c.log_driver == "awslogs":
+            raise ClientException(FARGATE_AWSLOGS_NEEDS_ROLE)
+
+
+class FargateNeeds(Protocol):
+    """What the execution-role rule reads of a registration."""
+
+    execution_role_arn: str | None
+    containers: list[ContainerSpec]

@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     from ecsmock.model.cluster import Cluster
 
 TASK_NOT_FOUND = "The referenced task was not found."
+# ECS's text for a reused clientToken was not captured (spec 13); the wording follows the
+# RunTask docs' description of the ConflictException.
+CLIENT_TOKEN_CONFLICT = (
+    "The provided clientToken is already in use with a different RunTask request. The "
+    "resourceIds are the existing task ARNs which are already associated with the clientToken."
+)
+STOPPING_LIKE = frozenset({TaskStatus.DEACTIVATING, TaskStatus.STOPPING, TaskStatus.DEPROVISIONING})
 MAX_REASON = 255
 PENDING_LIKE = frozenset({TaskStatus.PROVISIONING, TaskStatus.PENDING, TaskStatus.ACTIVATING})
 Publisher = Callable[[Task], None]
@@ -46,45 +53,48 @@ class TaskOps:
         self.lifecycle = Lifecycle(backend.clock, timing, backend.ids, behaviour, self._observe)
         self.publish: Publisher | None = None
         self._tokens: dict[str, tuple[str, list[str]]] = {}
+        self._token_of: dict[str, str] = {}
+        # Tasks not yet STOPPED per (cluster name, capacity provider).
+        self._providers: dict[tuple[str, str], int] = {}
 
     # -- RunTask --------------------------------------------------------------------------
 
     def run(self, req: rules.RunRequest) -> RunResult:
-        """Validate a RunTask request, place its tasks and start them."""
+        """Validate a RunTask request in ECS's order, place its tasks and start them.
+
+        Behaviour reference 6.1: cluster, count, task definition, launch type or strategy,
+        compatibility (and platform version), network configuration, startedBy, overrides,
+        tags, clientToken; then placement.
+        """
         cluster = self.backend.active_cluster(req.cluster)
         rules.check_count(req.count)
         td = self.definitions.runnable(req.task_definition)
+        launch_type, strategy = rules.resolve_launch(cluster, req.launch_type, req.strategy)
+        # Strategies name only the Fargate providers (the only ones that exist).
+        rules.check_compatible(td, launch_type or "FARGATE")
+        version = rules.check_platform_version(launch_type or "FARGATE", req.platform_version)
+        spec = self._spec(cluster, td, req)
+        spec.platform_version = version
         if req.client_token is not None:
             known = self._tokens.get(req.client_token)
             if known is not None:
                 return self._replay(req, known)
-        launch_type, strategy = rules.resolve_launch(cluster, req.launch_type, req.strategy)
-        spec = self._spec(cluster, td, req)
-        placements = self._place(cluster, td, req, launch_type, strategy)
-        version = rules.check_platform_version(
-            placements[0].launch_type if placements else (launch_type or "FARGATE"),
-            req.platform_version,
-        )
-        spec.platform_version = version
+        placements = self._place(td, req, launch_type, strategy)
         return self._launch(spec, placements, req)
 
     def _replay(self, req: rules.RunRequest, known: tuple[str, list[str]]) -> RunResult:
+        """The same clientToken again: the original tasks, or a conflict (RunTask docs)."""
         fingerprint, task_ids = known
+        tasks = [self.store.by_id[i] for i in task_ids if i in self.store.by_id]
         if fingerprint != req.fingerprint:
-            raise ConflictException(
-                "The clientToken was already used with a request with different parameters.",
-                resourceIds=[self.store.by_id[i].arn for i in task_ids if i in self.store.by_id],
-            )
-        return RunResult([self.store.by_id[i] for i in task_ids if i in self.store.by_id], [])
+            raise ConflictException(CLIENT_TOKEN_CONFLICT, resourceIds=[t.arn for t in tasks])
+        return RunResult(tasks, [])
 
     def _spec(self, cluster: Cluster, td: TaskDefinition, req: rules.RunRequest) -> TaskSpec:
-        rules.check_started_by(req.started_by)
         rules.check_network(td, req.network)
-        if req.propagate_tags == "SERVICE":
-            raise InvalidParameterException(
-                "The propagateTags parameter cannot be SERVICE for tasks that are not part of "
-                "a service."
-            )
+        rules.check_started_by(req.started_by)
+        sizes = rules.check_overrides(td, req)
+        rules.check_request_tags(td, req)
         task_tags = tag_rules.merged({}, req.tags)
         if req.propagate_tags == "TASK_DEFINITION":
             task_tags = {**td.tags, **task_tags}
@@ -97,20 +107,21 @@ class TaskOps:
             group=req.group or f"family:{td.family}",
             started_by=req.started_by,
             overrides=req.overrides,
+            container_sizes=sizes,
+            cpu=req.task_cpu,
+            memory=req.task_memory,
             tags=task_tags,
             enable_execute_command=req.enable_execute_command,
         )
 
     def _place(
         self,
-        cluster: Cluster,
         td: TaskDefinition,
         req: rules.RunRequest,
         launch_type: str | None,
         strategy: list[Any],
     ) -> list[Placement]:
         if launch_type is not None:
-            rules.check_compatible(td, launch_type)
             if launch_type != "FARGATE":
                 # No container instance can be registered yet: ECS answers with an exception.
                 raise InvalidParameterException(rules.NO_INSTANCES)
@@ -118,16 +129,28 @@ class TaskOps:
         for item in strategy:
             if not rules.is_fargate_provider(item.capacity_provider):
                 raise InvalidParameterException(rules.NO_INSTANCES)
-        rules.check_compatible(td, "FARGATE")
         providers = rules.split(strategy, req.count, {})
         return rules.fargate_placements(td, list(providers), req.network)
 
     def _launch(
         self, spec: TaskSpec, placements: list[Placement], req: rules.RunRequest
     ) -> RunResult:
+        result = self.start_tasks(spec, placements)
+        if req.client_token is not None:
+            self._tokens[req.client_token] = (req.fingerprint, [t.id for t in result.tasks])
+            for task in result.tasks:
+                self._token_of[task.id] = req.client_token
+        return result
+
+    def start_tasks(self, spec: TaskSpec, placements: list[Placement]) -> RunResult:
+        """Create one task per placement and start its lifecycle (RunTask, schedulers).
+
+        A Fargate placement fails when its provider is short of capacity (a fault).
+        """
         td = spec.definition
-        spec.cpu = _size(td.cpu_units, (c.cpu for c in td.containers))
-        spec.memory = _size(td.memory_mib, (c.memory or 0 for c in td.containers))
+        sizes = [spec.container_sizes.get(c.name, (c.cpu, c.memory, 0)) for c in td.containers]
+        spec.cpu = spec.cpu or _size(td.cpu_units, (s[0] for s in sizes))
+        spec.memory = spec.memory or _size(td.memory_mib, (s[1] or 0 for s in sizes))
         started: list[Task] = []
         failures: list[tuple[str | None, str]] = []
         for placement in placements:
@@ -137,11 +160,10 @@ class TaskOps:
                 continue
             task = self.store.create(spec, placement)
             self._count(task, task.last_status, +1)
+            self._use_provider(task, +1)
             started.append(task)
         for task in started:
             self.lifecycle.start(task)
-        if req.client_token is not None:
-            self._tokens[req.client_token] = (req.fingerprint, [t.id for t in started])
         return RunResult(started, failures)
 
     # -- StopTask -------------------------------------------------------------------------
@@ -162,22 +184,28 @@ class TaskOps:
         """A visible task of the cluster by id or ARN."""
         return self.store.find(cluster_name, ref)
 
+    def provider_in_use(self, cluster_name: str, provider: str) -> bool:
+        """Whether tasks of the cluster placed through `provider` are not yet STOPPED."""
+        return self._providers.get((cluster_name, provider), 0) > 0
+
     def invariants(self) -> list[str]:
         """Violations among the stored tasks and counters."""
         out: list[str] = []
-        running: dict[str, int] = {}
-        pending: dict[str, int] = {}
+        counted: dict[str, list[int]] = {}
         for task in self.store.by_id.values():
             out += task_invariants(task)
-            if task.last_status is TaskStatus.RUNNING:
-                running[task.cluster_arn] = running.get(task.cluster_arn, 0) + 1
-            elif task.last_status in PENDING_LIKE:
-                pending[task.cluster_arn] = pending.get(task.cluster_arn, 0) + 1
+            slot = _slot(task.last_status)
+            if slot is not None:
+                counted.setdefault(task.cluster_arn, [0, 0, 0])[slot] += 1
         for cluster in self.backend.clusters.values():
             if not cluster.active:
                 continue
-            counts = (cluster.running_tasks_count, cluster.pending_tasks_count)
-            expected = (running.get(cluster.arn, 0), pending.get(cluster.arn, 0))
+            counts = [
+                cluster.running_tasks_count,
+                cluster.pending_tasks_count,
+                cluster.stopping_tasks_count,
+            ]
+            expected = counted.get(cluster.arn, [0, 0, 0])
             if counts != expected:
                 out.append(f"cluster {cluster.name} counts {counts}, tasks say {expected}")
         return out
@@ -192,33 +220,61 @@ class TaskOps:
         if task.stopping:
             self.store.desired_changed(task)
         if task.last_status is TaskStatus.STOPPED and previous is not TaskStatus.STOPPED:
+            self._use_provider(task, -1)
             self._retire(task)
         if self.publish is not None:
             self.publish(task)
 
     def _count(self, task: Task, status: TaskStatus, delta: int) -> None:
+        """Keep the cluster's running/pending/stopping counters and statistics."""
         cluster = self.backend.clusters.get(task.cluster_name)
-        if cluster is None or cluster.arn != task.cluster_arn:
+        slot = _slot(status)
+        if cluster is None or cluster.arn != task.cluster_arn or slot is None:
             return
         kind = "Fargate" if task.launch_type == "FARGATE" else "EC2"
-        if status is TaskStatus.RUNNING:
+        if slot == RUNNING_SLOT:
             cluster.running_tasks_count += delta
             name = f"running{kind}TasksCount"
-        elif status in PENDING_LIKE:
+        elif slot == PENDING_SLOT:
             cluster.pending_tasks_count += delta
             name = f"pending{kind}TasksCount"
         else:
+            cluster.stopping_tasks_count += delta
             return
         cluster.statistics[name] = cluster.statistics.get(name, 0) + delta
 
+    def _use_provider(self, task: Task, delta: int) -> None:
+        if task.capacity_provider_name is not None:
+            key = (task.cluster_name, task.capacity_provider_name)
+            self._providers[key] = self._providers.get(key, 0) + delta
+
     def _retire(self, task: Task) -> None:
         retention = timedelta(seconds=self.timing.stopped_task_retention)
+        task.purge = self.backend.clock.schedule(lambda: self._purge(task), after=retention)
 
-        def purge() -> None:
-            self.store.remove(task)
-            self.definitions.release(task.definition)
+    def _purge(self, task: Task) -> None:
+        """Retention over: forget the task (and its clientToken with its last task)."""
+        self.store.remove(task)
+        self.definitions.release(task.definition)
+        token = self._token_of.pop(task.id, None)
+        if token is not None:
+            ids = self._tokens.get(token, ("", []))[1]
+            if not any(i in self.store.by_id for i in ids):
+                self._tokens.pop(token, None)
 
-        task.purge = self.backend.clock.schedule(purge, after=retention)
+
+RUNNING_SLOT, PENDING_SLOT, STOPPING_SLOT = 0, 1, 2
+
+
+def _slot(status: TaskStatus) -> int | None:
+    """Which cluster counter a lastStatus counts toward (STOPPED: none)."""
+    if status is TaskStatus.RUNNING:
+        return RUNNING_SLOT
+    if status in PENDING_LIKE:
+        return PENDING_SLOT
+    if status in STOPPING_LIKE:
+        return STOPPING_SLOT
+    return None
 
 
 def _size(task_level: int | None, containers: Any) -> str | None:
@@ -261,4 +317,8 @@ def task_invariants(task: Task) -> list[str]:
         out.append(f"{name}: started but TaskFailedToStart")
     if task.version < 1:
         out.append(f"{name}: version {task.version}")
+    if task.last_status is TaskStatus.RUNNING and any(c.waiting for c in task.containers):
+        out.append(f"{name}: RUNNING with a container that never started")
+    if any(c.exit_code is not None and not c.exited for c in task.containers):
+        out.append(f"{name}: an exit code on a container that has not exited")
     return out

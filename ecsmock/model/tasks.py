@@ -7,12 +7,11 @@ grows with what they return, not with how many tasks are stored.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
-from ecsmock._ids import IdGenerator, parse_arn
+from ecsmock._ids import IdGenerator
 from ecsmock.clock import SimulatedClock
 from ecsmock.model.task import (
     START_PATH,
@@ -20,7 +19,6 @@ from ecsmock.model.task import (
     Eni,
     Platform,
     Task,
-    TaskStatus,
 )
 from ecsmock.model.taskdef import TaskDefinition
 
@@ -173,20 +171,20 @@ class TaskStore:
                 if not bucket:
                     del self._index[key]
 
-    def select(self, cluster: str, filters: dict[str, str]) -> Iterator[Task]:
-        """Tasks of `cluster` matching every filter, from the smallest index that applies."""
+    def select(self, cluster: str, filters: dict[str, str]) -> list[Task]:
+        """Tasks of `cluster` matching every filter, in creation order.
+
+        Read from the smallest index that applies, so the cost grows with what matches.
+        """
         buckets = [self._index.get((cluster, name, value), {}) for name, value in filters.items()]
         if not buckets:
-            return iter(())
+            return []
         smallest = min(buckets, key=len)
         others = [b for b in buckets if b is not smallest]
-        return (t for t in smallest.values() if all(t.id in b for b in others))
-
-    @staticmethod
-    def page(tasks: Iterator[Task], start: int, size: int) -> tuple[list[Task], bool]:
-        """`size` tasks from offset `start`, and whether more follow."""
-        chunk = list(islice(tasks, start, start + size + 1))
-        return chunk[:size], len(chunk) > size
+        found = [t for t in smallest.values() if all(t.id in b for b in others)]
+        # The desiredStatus index receives a task again when it stops: creation order wins.
+        found.sort(key=lambda t: t.seq)
+        return found
 
     # -- lookup -------------------------------------------------------------------------
 
@@ -194,19 +192,12 @@ class TaskStore:
         """A task of `cluster` by id or ARN (long or legacy form)."""
         task_id = ref
         if ref.startswith("arn:"):
-            parsed = parse_arn(ref)
-            if parsed is None or parsed.kind != "task" or parsed.region != self.region:
+            # Only this account's and region's tasks; long (`task/<cluster>/<id>`) or
+            # legacy (`task/<id>`) form.
+            prefix = self._arn("task/")
+            path = ref[len(prefix) :].split("/") if ref.startswith(prefix) else []
+            if not 1 <= len(path) <= 2 or (len(path) == 2 and path[0] != cluster):
                 return None
-            if len(parsed.path) == 2 and parsed.path[0] != cluster:
-                return None
-            task_id = parsed.path[-1]
+            task_id = path[-1]
         task = self.by_id.get(task_id)
         return task if task is not None and task.cluster_name == cluster else None
-
-    def live_in(self, cluster: str) -> bool:
-        """Whether `cluster` still holds a task that is not STOPPED."""
-        bucket = self._index.get((cluster, "desiredStatus", "RUNNING"), {})
-        if bucket:
-            return True
-        stopping = self._index.get((cluster, "desiredStatus", "STOPPED"), {})
-        return any(t.last_status is not TaskStatus.STOPPED for t in stopping.values())

@@ -1,0 +1,166 @@
+"""camelCase views of tasks and their containers (Task and Container shapes).
+
+Shared by the task operations and the "ECS Task State Change" events. Every view is built
+fresh; stored JSON (overrides) is copied with `fresh`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ecsmock.api._fresh import fresh
+from ecsmock.api._views import tags_view
+from ecsmock.model.task import Container, Task
+
+
+def epoch(moment: datetime) -> float:
+    """Epoch seconds with millisecond precision, as ECS puts timestamps on the wire."""
+    return round(moment.timestamp(), 3)
+
+
+def _eni_view(task: Task) -> list[dict[str, Any]]:
+    """The ENI attachment: only `subnetId` until attached (run-task CLI examples)."""
+    eni = task.eni
+    if eni is None:
+        return []
+    details: list[dict[str, Any]] = [{"name": "subnetId", "value": eni.subnet_id}]
+    if eni.eni_id is not None:
+        details += [
+            {"name": "networkInterfaceId", "value": eni.eni_id},
+            {"name": "macAddress", "value": eni.mac},
+            {"name": "privateDnsName", "value": eni.private_dns},
+            {"name": "privateIPv4Address", "value": eni.private_ip},
+        ]
+    return [
+        {
+            "id": eni.attachment_id,
+            "type": "ElasticNetworkInterface",
+            "status": eni.status,
+            "details": details,
+        }
+    ]
+
+
+def container_view(task: Task, c: Container) -> dict[str, Any]:
+    """The Container object."""
+    out: dict[str, Any] = {
+        "containerArn": c.arn,
+        "taskArn": task.arn,
+        "name": c.name,
+        "image": c.spec.image,
+        "lastStatus": str(c.last_status),
+        "networkInterfaces": [],
+        "healthStatus": str(c.health_status),
+        "cpu": str(c.cpu),
+    }
+    for key, value in (
+        ("imageDigest", c.image_digest),
+        ("runtimeId", c.runtime_id),
+        ("exitCode", c.exit_code),
+        ("reason", c.reason),
+    ):
+        if value is not None:
+            out[key] = value
+    if c.memory is not None:
+        out["memory"] = str(c.memory)
+    if c.memory_reservation is not None:
+        out["memoryReservation"] = str(c.memory_reservation)
+    eni = task.eni
+    if eni is not None and eni.private_ip is not None:
+        out["networkInterfaces"] = [
+            {"attachmentId": eni.attachment_id, "privateIpv4Address": eni.private_ip}
+        ]
+    if c.started_at is not None:
+        # Host port bindings come with container instances; awsvpc tasks have none.
+        out["networkBindings"] = []
+    if task.enable_execute_command:
+        out["managedAgents"] = [_exec_agent(c)]
+    return out
+
+
+def _exec_agent(c: Container) -> dict[str, Any]:
+    """The ECS Exec agent of a container (behaviour reference 2, managedAgents)."""
+    agent: dict[str, Any] = {"name": "ExecuteCommandAgent", "lastStatus": "PENDING"}
+    if c.started_at is not None:
+        agent["lastStartedAt"] = epoch(c.started_at)
+        agent["lastStatus"] = "STOPPED" if c.exited else "RUNNING"
+    return agent
+
+
+def overrides_view(task: Task) -> dict[str, Any]:
+    """The task's overrides, listing every container in `containerOverrides`.
+
+    RunTask responses list each container by name (behaviour reference 6.3); a container
+    the request gave an override for shows the request's own item.
+    """
+    given = fresh(task.overrides)
+    items = given.get("containerOverrides", ())
+    by_name = {item["name"]: item for item in items if "name" in item}
+    given["containerOverrides"] = [
+        by_name.get(c.name, {"name": c.name}) for c in task.definition.containers
+    ]
+    given.setdefault("inferenceAcceleratorOverrides", [])
+    return dict(given)
+
+
+_TIMES = (
+    ("connectivityAt", "connectivity_at"),
+    ("pullStartedAt", "pull_started_at"),
+    ("pullStoppedAt", "pull_stopped_at"),
+    ("startedAt", "started_at"),
+    ("stoppingAt", "stopping_at"),
+    ("executionStoppedAt", "execution_stopped_at"),
+    ("stoppedAt", "stopped_at"),
+)
+
+
+def task_view(task: Task, with_tags: bool = True) -> dict[str, Any]:
+    """The Task object as DescribeTasks shows it (`tags` only when asked for)."""
+    out: dict[str, Any] = {
+        "attachments": _eni_view(task),
+        "attributes": [{"name": "ecs.cpu-architecture", "value": "x86_64"}],
+        "availabilityZone": task.availability_zone,
+        "clusterArn": task.cluster_arn,
+        "containers": [container_view(task, c) for c in task.containers],
+        "createdAt": epoch(task.created_at),
+        "desiredStatus": task.desired_status,
+        "enableExecuteCommand": task.enable_execute_command,
+        "group": task.group,
+        "healthStatus": str(task.health_status),
+        "lastStatus": str(task.last_status),
+        "launchType": task.launch_type,
+        "overrides": overrides_view(task),
+        "taskArn": task.arn,
+        "taskDefinitionArn": task.definition.arn,
+        "version": task.version,
+    }
+    for key, attr in _TIMES:
+        moment = getattr(task, attr)
+        if moment is not None:
+            out[key] = epoch(moment)
+    if task.connectivity_at is not None:
+        out["connectivity"] = "CONNECTED"
+    _optional(task, out)
+    if with_tags:
+        out["tags"] = tags_view(task.tags)
+    return out
+
+
+def _optional(task: Task, out: dict[str, Any]) -> None:
+    for key, value in (
+        ("cpu", task.cpu),
+        ("memory", task.memory),
+        ("capacityProviderName", task.capacity_provider_name),
+        ("containerInstanceArn", task.container_instance_arn),
+        ("startedBy", task.started_by),
+        ("stopCode", task.stop_code and str(task.stop_code)),
+        ("stoppedReason", task.stopped_reason),
+    ):
+        if value is not None:
+            out[key] = value
+    if task.launch_type == "FARGATE":
+        out["platformVersion"] = task.platform_version or "1.4.0"
+        out["platformFamily"] = "Linux"
+        out["ephemeralStorage"] = {"sizeInGiB": 20}
+        out["fargateEphemeralStorage"] = {"sizeInGiB": 20}
