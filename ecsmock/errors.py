@@ -176,6 +176,7 @@ class UpdateInProgressException(ServiceError):
 
 # Messages ECS gives, quoted from real output where the spec marks them confirmed.
 CLUSTER_NOT_FOUND = "Cluster not found."
+SERVICE_NOT_FOUND = "Service not found."
 CLUSTER_INACTIVE = "The referenced cluster was inactive."
 CLUSTER_HAS_INSTANCES = (
     "The Cluster cannot be deleted while Container Instances are active or draining."

@@ -10,7 +10,12 @@ from ecsmock.api._params import check_enum, check_max_items, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import strategy_in, tags_in
 from ecsmock.api.task_views import task_view
-from ecsmock.errors import ClusterNotFoundException, InvalidParameterException
+from ecsmock.errors import (
+    SERVICE_NOT_FOUND,
+    ClusterNotFoundException,
+    InvalidParameterException,
+    ServiceNotFoundException,
+)
 from ecsmock.model.backend import Backend
 from ecsmock.model.run import ContainerOverride, Network, RunRequest
 
@@ -169,6 +174,9 @@ def list_tasks(backend: Backend, params: Params) -> Body:
         raise InvalidParameterException(
             "startedBy cannot be combined with other filters except desiredStatus."
         )
+    service = filters.get("serviceName")
+    if service is not None and not backend.has_service(cluster.name, service):
+        raise ServiceNotFoundException(SERVICE_NOT_FOUND)
     tasks = backend.tasks.store.select(cluster.name, filters)
     chunk, token = page(params, [t.arn for t in tasks], scope="ListTasks")
     return with_token({"taskArns": chunk}, token)

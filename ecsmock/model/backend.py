@@ -284,9 +284,13 @@ class Backend:
         cluster.default_strategy = list(strategy)
         return cluster
 
-    def provider_in_use(self, cluster: Cluster, provider: str) -> bool:
-        """Whether tasks of `cluster` use `provider` (not tracked yet: never)."""
+    def has_service(self, cluster_name: str, service_name: str) -> bool:
+        """Whether the cluster has a service of that name (services are not modelled yet)."""
         return False
+
+    def provider_in_use(self, cluster: Cluster, provider: str) -> bool:
+        """Whether tasks of `cluster` placed through `provider` are not yet STOPPED."""
+        return self.tasks.provider_in_use(cluster.name, provider)
 
     def delete_cluster(self, ref: str) -> Cluster:
         """Delete a cluster: INACTIVE, kept describable for a while, then purged.

@@ -250,7 +250,9 @@ class TaskOps:
 
     def _retire(self, task: Task) -> None:
         retention = timedelta(seconds=self.timing.stopped_task_retention)
-        task.purge = self.backend.clock.schedule(lambda: self._purge(task), after=retention)
+        task.purge = self.backend.clock.schedule(
+            lambda: self._purge(task), after=retention, background=True
+        )
 
     def _purge(self, task: Task) -> None:
         """Retention over: forget the task (and its clientToken with its last task)."""

@@ -285,3 +285,23 @@ def test_cluster_counts_follow_the_tasks(web: Any, ecs: ECSMock) -> None:
     assert counts() == (0, 3)
     ecs.advance(0)
     assert counts() == (0, 2)
+
+
+def test_list_tasks_by_an_unknown_service_is_service_not_found(client: Any) -> None:
+    client.create_cluster()
+    with pytest.raises(client.exceptions.ServiceNotFoundException) as raised:
+        client.list_tasks(serviceName="web")
+    assert raised.value.response["Error"]["Message"] == "Service not found."
+
+
+def test_settle_runs_the_teardown_but_not_the_hour_later_purge(web: Any, ecs: ECSMock) -> None:
+    (arn,) = run(web)
+    ecs.advance(30)
+    web.stop_task(task=arn)
+    stopped_at = ecs.now() + timedelta(seconds=TEARDOWN)
+    ecs.settle()
+    assert ecs.now() == stopped_at
+    (task,) = web.describe_tasks(tasks=[arn])["tasks"]
+    assert (task["lastStatus"], task["stoppedAt"]) == ("STOPPED", stopped_at)
+    ecs.advance(RETENTION)
+    assert web.describe_tasks(tasks=[arn])["failures"] == [{"arn": arn, "reason": "MISSING"}]
