@@ -52,14 +52,26 @@ class _Response(AWSResponse):  # type: ignore[misc]
         self._headers = HeadersDict(value)
 
 
+def _wire_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.timestamp()  # back to the epoch seconds ECS sends
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 class _LazyBody:
-    """The raw stream of a response: JSON text made only if someone reads it."""
+    """The raw stream of a response: JSON text made only if someone reads it.
+
+    A successful body is converted in place into the parsed response (timestamps become
+    datetimes, `ResponseMetadata` is added), so the text is made from that dict the way
+    ECS sent it: without `ResponseMetadata`, timestamps as epoch seconds.
+    """
 
     def __init__(self, body: dict[str, Any]) -> None:
         self._body = body
 
     def stream(self, **_: Any) -> Iterator[bytes]:
-        yield json.dumps(self._body).encode()
+        body = {k: v for k, v in self._body.items() if k != "ResponseMetadata"}
+        yield json.dumps(body, default=_wire_value).encode()
 
 
 @cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecsmock.api._fresh import fresh
 from ecsmock.api._params import check_enum, check_max_items, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import strategy_in, strategy_view, tags_in, tags_view
@@ -46,7 +47,7 @@ def cluster_view(cluster: Cluster, include: frozenset[str], *, answer: bool = Fa
         "defaultCapacityProviderStrategy": strategy_view(cluster.default_strategy),
     }
     if "CONFIGURATIONS" in show and cluster.configuration is not None:
-        out["configuration"] = cluster.configuration
+        out["configuration"] = fresh(cluster.configuration)
     if "ATTACHMENTS" in include or (answer and cluster.attachments):
         out.update(_attachments(cluster))
     if cluster.service_connect_namespace is not None:
@@ -105,7 +106,7 @@ def _configuration_in(params: Params) -> dict[str, Any] | None:
         raise InvalidParameterException(
             "When logging=OVERRIDE is specified, a logConfiguration must be provided."
         )
-    return configuration
+    return None if configuration is None else fresh(configuration)
 
 
 def _namespace_in(params: Params) -> str | None:

@@ -43,19 +43,19 @@ def _container_spec(raw: dict[str, Any]) -> ContainerSpec:
         start_timeout=raw.get("startTimeout"),
         depends_on=[(d["containerName"], d["condition"]) for d in raw.get("dependsOn", ())],
         health_check=_health_check(raw.get("healthCheck")),
-        port_mappings=list(raw.get("portMappings", ())),
+        port_mappings=fresh(list(raw.get("portMappings", ()))),
         log_driver=(raw.get("logConfiguration") or {}).get("logDriver"),
     )
 
 
 def _echo_container(raw: dict[str, Any], awsvpc: bool) -> dict[str, Any]:
     """The container definition as ECS echoes it, server defaults filled in."""
-    out = dict(raw)
+    out: dict[str, Any] = fresh(raw)
     out.setdefault("cpu", 0)
     out.setdefault("essential", True)
     ports = []
     for mapping in raw.get("portMappings", ()):
-        port = dict(mapping)
+        port = fresh(mapping)
         if awsvpc and "containerPort" in port:
             port.setdefault("hostPort", port["containerPort"])
         port.setdefault("protocol", "tcp")
@@ -98,7 +98,8 @@ def _requires_attributes(params: Params) -> list[dict[str, str]]:
 def _spec(params: Params) -> TaskDefinitionSpec:
     containers = params["containerDefinitions"]
     awsvpc = params.get("networkMode") == "awsvpc"
-    definition = {k: v for k, v in params.items() if k != "tags"}
+    # A deep copy: the caller may reuse or edit its request; the definition must not move.
+    definition = {k: fresh(v) for k, v in params.items() if k != "tags"}
     definition["containerDefinitions"] = [_echo_container(c, awsvpc) for c in containers]
     definition.setdefault("volumes", [])
     definition.setdefault("placementConstraints", [])

@@ -1,0 +1,271 @@
+"""A small populated world for the contract tests, and one valid call per operation.
+
+`populate(client)` makes a few resources with whatever operations the registry has
+(clusters `default` and `web`, a deleted cluster `gone`, task definitions, a running task,
+an account setting) and answers `Facts`: the names and ARNs it made, also as `hints` for
+the request strategies. `EXAMPLES` holds one valid request per operation, built from
+those facts; a registered operation without one fails `test_every_operation_has_an_example`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore import xform_name
+
+from ecsmock.api import REGISTRY
+
+ACCOUNT = "123456789012"
+REGION = "eu-west-1"
+CLUSTER_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/"
+TD_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/"
+ROOT = f"arn:aws:iam::{ACCOUNT}:root"
+USER = f"arn:aws:iam::{ACCOUNT}:user/alice"
+NETWORK = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c"], "securityGroups": ["sg-1"]}}
+FARGATE_TD: dict[str, Any] = {
+    "family": "fam",
+    "networkMode": "awsvpc",
+    "requiresCompatibilities": ["FARGATE"],
+    "cpu": "256",
+    "memory": "512",
+    "containerDefinitions": [{"name": "app", "image": "nginx:latest", "essential": True}],
+}
+
+
+@dataclass
+class Facts:
+    """What `populate` made."""
+
+    task_arns: list[str] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)
+
+    @property
+    def task_arn(self) -> str:
+        return self.task_arns[0] if self.task_arns else f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/x/0"
+
+    def hints(self) -> dict[str, list[Any]]:
+        """Member name -> values naming real resources (or near misses)."""
+        clusters = ["default", "web", "gone", "nope"]
+        clusters += [CLUSTER_ARN + name for name in clusters]
+        definitions = ["fam", "fam:1", "fam:2", "old:1", "old", "fam:99", TD_ARN + "fam:1"]
+        tasks = self.task_arns + [arn.rsplit("/", 1)[-1] for arn in self.task_arns]
+        providers = ["FARGATE", "FARGATE_SPOT", "my-asg-provider"]
+        return {
+            "cluster": clusters,
+            "clusterName": clusters[:4],
+            "clusters": clusters,
+            "resourceArn": [*clusters[4:], *self.task_arns, TD_ARN + "fam:1"],
+            "taskDefinition": definitions,
+            "taskDefinitions": definitions,
+            "family": ["fam", "old", "web-app"],
+            "familyPrefix": ["fam", "f", "old"],
+            "task": tasks or ["0" * 32],
+            "tasks": tasks or ["0" * 32],
+            "capacityProviders": providers,
+            "capacityProvider": providers,
+            "principalArn": [ROOT, USER, f"arn:aws:iam::{ACCOUNT}:role/deployer"],
+            "key": ["team", "env", "aws:owner"],
+            "tagKeys": ["team", "env", "aws:owner", "missing"],
+            "value": ["enabled", "disabled", "enhanced", "on", "7", "payments"],
+            "name": ["app", "containerInsights"],
+            "image": ["nginx:latest", "public.ecr.aws/docker/library/busybox:latest"],
+            "containerName": ["app"],
+            "cpu": ["256", "512", "1 vCPU", "0"],
+            "memory": ["512", "1024", "2 GB", "0"],
+            "executionRoleArn": [f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"],
+            "taskRoleArn": [f"arn:aws:iam::{ACCOUNT}:role/app", "not-a-role"],
+            "subnets": ["subnet-0a1b2c"],
+            "securityGroups": ["sg-1"],
+            "nextToken": self.tokens,
+            "startedBy": ["me"],
+            "group": ["family:fam"],
+        }
+
+
+def call(client: Any, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Call an ECS operation by its API name."""
+    result: dict[str, Any] = getattr(client, xform_name(operation))(**params)
+    return result
+
+
+def _token(client: Any, operation: str, params: dict[str, Any]) -> list[str]:
+    if operation not in REGISTRY:
+        return []
+    token = call(client, operation, params).get("nextToken")
+    return [] if token is None else [token]
+
+
+def populate(client: Any) -> Facts:
+    """Make the contract tests' world with the registered operations."""
+    facts = Facts()
+    if "CreateCluster" in REGISTRY:
+        call(client, "CreateCluster", {})
+        call(
+            client,
+            "CreateCluster",
+            {
+                "clusterName": "web",
+                "tags": [{"key": "team", "value": "payments"}],
+                "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+                "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}],
+            },
+        )
+        call(client, "CreateCluster", {"clusterName": "gone"})
+        if "DeleteCluster" in REGISTRY:
+            call(client, "DeleteCluster", {"cluster": "gone"})
+    if "RegisterTaskDefinition" in REGISTRY:
+        call(client, "RegisterTaskDefinition", FARGATE_TD)
+        call(client, "RegisterTaskDefinition", FARGATE_TD)
+        call(client, "RegisterTaskDefinition", {**FARGATE_TD, "family": "old"})
+        if "DeregisterTaskDefinition" in REGISTRY:
+            call(client, "DeregisterTaskDefinition", {"taskDefinition": "old:1"})
+    if "RunTask" in REGISTRY:
+        run = call(
+            client,
+            "RunTask",
+            {
+                "cluster": "web",
+                "taskDefinition": "fam",
+                "launchType": "FARGATE",
+                "networkConfiguration": NETWORK,
+            },
+        )
+        facts.task_arns = [task["taskArn"] for task in run["tasks"]]
+    if "PutAccountSetting" in REGISTRY:
+        call(
+            client,
+            "PutAccountSetting",
+            {"name": "awsvpcTrunking", "value": "enabled", "principalArn": USER},
+        )
+    facts.tokens += _token(client, "ListClusters", {"maxResults": 1})
+    facts.tokens += _token(client, "ListTaskDefinitions", {"maxResults": 1})
+    facts.tokens += _token(client, "ListAccountSettings", {"maxResults": 1})
+    return facts
+
+
+Example = Callable[[Facts], dict[str, Any]]
+
+
+def _(params: dict[str, Any]) -> Example:
+    """An example that needs no facts (a fresh copy each time)."""
+    return lambda _facts: copy.deepcopy(params)
+
+
+EXAMPLES: dict[str, Example] = {
+    "CreateCluster": _(
+        {
+            "clusterName": "fresh",
+            "tags": [{"key": "env", "value": "dev"}],
+            "settings": [{"name": "containerInsights", "value": "enabled"}],
+            "configuration": {
+                "executeCommandConfiguration": {
+                    "logging": "OVERRIDE",
+                    "logConfiguration": {"cloudWatchLogGroupName": "exec"},
+                }
+            },
+            "capacityProviders": ["FARGATE"],
+            "defaultCapacityProviderStrategy": [
+                {"capacityProvider": "FARGATE", "weight": 2, "base": 1}
+            ],
+        }
+    ),
+    "DescribeClusters": _(
+        {
+            "clusters": ["default", "web", "gone", "nope", "fresh"],
+            "include": ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"],
+        }
+    ),
+    "ListClusters": _({"maxResults": 1}),
+    "UpdateCluster": _(
+        {
+            "cluster": "web",
+            "settings": [{"name": "containerInsights", "value": "enhanced"}],
+            "configuration": {"executeCommandConfiguration": {"logging": "DEFAULT"}},
+            "serviceConnectDefaults": {"namespace": "web-ns"},
+        }
+    ),
+    "UpdateClusterSettings": _(
+        {"cluster": "web", "settings": [{"name": "containerInsights", "value": "enabled"}]}
+    ),
+    "PutClusterCapacityProviders": _(
+        {
+            "cluster": "default",
+            "capacityProviders": ["FARGATE_SPOT"],
+            "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}],
+        }
+    ),
+    "DeleteCluster": _({"cluster": "default"}),
+    "TagResource": _(
+        {"resourceArn": CLUSTER_ARN + "web", "tags": [{"key": "env", "value": "prod"}]}
+    ),
+    "UntagResource": _({"resourceArn": CLUSTER_ARN + "web", "tagKeys": ["team"]}),
+    "ListTagsForResource": _({"resourceArn": CLUSTER_ARN + "web"}),
+    "PutAccountSetting": _({"name": "containerInsights", "value": "enabled"}),
+    "PutAccountSettingDefault": _({"name": "awsvpcTrunking", "value": "enabled"}),
+    "DeleteAccountSetting": _({"name": "awsvpcTrunking", "principalArn": USER}),
+    "ListAccountSettings": _({"effectiveSettings": True, "maxResults": 5}),
+    "RegisterTaskDefinition": _(
+        {
+            **FARGATE_TD,
+            "family": "fam",
+            "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole",
+            "containerDefinitions": [
+                {
+                    "name": "app",
+                    "image": "nginx:latest",
+                    "environment": [{"name": "A", "value": "1"}],
+                    "portMappings": [{"containerPort": 80}],
+                    "logConfiguration": {"logDriver": "awslogs", "options": {"a": "b"}},
+                }
+            ],
+            "tags": [{"key": "env", "value": "dev"}],
+        }
+    ),
+    "DescribeTaskDefinition": _({"taskDefinition": "fam", "include": ["TAGS"]}),
+    "ListTaskDefinitions": _({"familyPrefix": "fam", "sort": "DESC"}),
+    "ListTaskDefinitionFamilies": _({"status": "ALL"}),
+    "DeregisterTaskDefinition": _({"taskDefinition": "fam:1"}),
+    "DeleteTaskDefinitions": _({"taskDefinitions": ["old:1", "fam:99"]}),
+    "RunTask": _(
+        {
+            "cluster": "web",
+            "taskDefinition": "fam",
+            "count": 2,
+            "launchType": "FARGATE",
+            "networkConfiguration": NETWORK,
+            "tags": [{"key": "env", "value": "dev"}],
+        }
+    ),
+    "StartTask": _({"cluster": "web", "taskDefinition": "fam", "containerInstances": ["abc"]}),
+    "StopTask": lambda facts: {"cluster": "web", "task": facts.task_arn, "reason": "done"},
+    "DescribeTasks": lambda facts: {
+        "cluster": "web",
+        "tasks": [facts.task_arn, "0" * 32],
+        "include": ["TAGS"],
+    },
+    "ListTasks": _({"cluster": "web", "desiredStatus": "RUNNING"}),
+}
+
+
+READ_PREFIXES = ("Describe", "List", "Get")
+
+
+def snapshot(client: Any, facts: Facts) -> dict[str, Any]:
+    """What every registered read operation's example answers now (reads change nothing)."""
+    from botocore.exceptions import ClientError
+
+    out: dict[str, Any] = {}
+    for operation in sorted(REGISTRY):
+        if not operation.startswith(READ_PREFIXES) or operation not in EXAMPLES:
+            continue
+        try:
+            answer = call(client, operation, EXAMPLES[operation](facts))
+        except ClientError as err:
+            out[operation] = err.response["Error"]
+            continue
+        answer.pop("ResponseMetadata")
+        out[operation] = answer
+    return out
