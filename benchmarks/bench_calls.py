@@ -10,13 +10,18 @@ Three ways of answering the same botocore ECS client calls are measured:
   costs what botocore itself does on every call (parameter validation, serialisation,
   endpoint resolution, event dispatch) and nothing else, so no in-process mock answering
   at ``before-call`` can be faster.
-- **ecsmock**: ``mock_ecs()`` with default options (non-strict).
+- **ecsmock**: ``mock_ecs()`` with default options (non-strict). It can answer below the
+  floor: while a mock is active its clients remember botocore's User-Agent string (the
+  same string, rebuilt from a dozen parts on every call otherwise; see
+  ``ecsmock._patch._UserAgentMemo``), which saves more than ecsmock's own work costs.
 - **moto**: ``moto.mock_aws()``.
 
 Each operation is timed call by call with ``time.perf_counter_ns`` after a warm-up, in
-several repeats; the three backends take turns within each repeat so that drift in the
-machine's speed hits them alike. The figure reported is the median over all timed calls.
-Each repeat starts a fresh world holding ``--clusters`` clusters (setup is not timed).
+several repeats; floor and ecsmock take turns call by call and moto runs in short blocks
+between theirs (each backend has its own client, see `_clients`), so drift in the
+machine's speed hits them alike. The figure reported is
+the median over all timed calls. Each repeat starts a fresh world holding ``--clusters``
+clusters (setup is not timed).
 
 Targets: ecsmock/floor <= 1.3 and moto/ecsmock >= 10, for every operation.
 """
@@ -30,8 +35,7 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +43,7 @@ REGION = "eu-west-1"
 BACKENDS = ("floor", "ecsmock", "moto")
 FLOOR_TARGET = 1.3
 MOTO_TARGET = 10.0
+BLOCK = 25  # calls per turn of moto between turns of floor and ecsmock
 
 
 @dataclass(frozen=True)
@@ -111,13 +116,6 @@ def _canned_answers(clusters: int) -> dict[str, tuple[Any, dict[str, Any]]]:
     return answers
 
 
-def _floor_client() -> Any:
-    """A bare botocore client: no mock of any kind had been imported when it was made."""
-    if "ecsmock" in sys.modules or "moto" in sys.modules:
-        raise RuntimeError("the floor client must be made before ecsmock or moto is imported")
-    return _client()
-
-
 def _arm_floor(client: Any, answers: dict[str, tuple[Any, dict[str, Any]]]) -> None:
     def answer(model: Any, **_: Any) -> tuple[Any, dict[str, Any]]:
         return answers[model.name]
@@ -125,52 +123,27 @@ def _arm_floor(client: Any, answers: dict[str, tuple[Any, dict[str, Any]]]) -> N
     client.meta.events.register("before-call.ecs", answer)
 
 
-@contextmanager
-def _floor_world(client: Any) -> Iterator[Any]:
-    yield client
+def _clients() -> dict[str, Any]:
+    """One client per backend, made so that each is answered by its own backend only.
 
+    botocore sessions take their built-in handlers when they are made: the floor client
+    is made before moto or ecsmock is imported (it has neither hook), the moto client
+    after moto's import and before ecsmock's (moto answers it at ``before-send``), the
+    ecsmock client last (ecsmock answers it at ``before-call``, before moto could).
+    So all three can be called in turn inside one ``mock_aws()`` + ``mock_ecs()``.
+    """
+    if "ecsmock" in sys.modules or "moto" in sys.modules:
+        raise RuntimeError("run this script on its own: ecsmock and moto must not be loaded yet")
+    floor = _client()
+    import moto  # noqa: F401  (its import installs moto's hook in new sessions)
 
-# -- ecsmock and moto -----------------------------------------------------------------------
+    on_moto = _client()
+    import ecsmock  # noqa: F401
 
-
-@contextmanager
-def _ecsmock_world(clusters: int) -> Iterator[Any]:
-    from ecsmock import mock_ecs
-
-    with mock_ecs():
-        client = _client()
-        _populate(client, clusters)
-        yield client
-
-
-@contextmanager
-def _moto_world(clusters: int) -> Iterator[Any]:
-    from moto import mock_aws
-
-    with mock_aws():
-        client = _client()
-        _populate(client, clusters)
-        yield client
+    return {"floor": floor, "moto": on_moto, "ecsmock": _client()}
 
 
 # -- timing ---------------------------------------------------------------------------------
-
-
-def _time_calls(call: Callable[[], Any], warmup: int, calls: int) -> list[int]:
-    for _ in range(warmup):
-        call()
-    clock = time.perf_counter_ns
-    durations = [0] * calls
-    gc.collect()
-    gc.disable()  # as timeit does: a collection mid-call is noise, not the call's cost
-    try:
-        for i in range(calls):
-            started = clock()
-            call()
-            durations[i] = clock() - started
-    finally:
-        gc.enable()
-    return durations
 
 
 def _bind(client: Any, op: Op) -> Callable[[], Any]:
@@ -183,21 +156,60 @@ def _bind(client: Any, op: Op) -> Callable[[], Any]:
     return call
 
 
+def _time_round_robin(calls: dict[str, Callable[[], Any]], n: int) -> dict[str, list[int]]:
+    """Time `n` calls of each backend, taking turns call by call."""
+    clock = time.perf_counter_ns
+    durations: dict[str, list[int]] = {b: [0] * n for b in calls}
+    order = list(calls.items())
+    for i in range(n):
+        for backend, call in order:
+            started = clock()
+            call()
+            durations[backend][i] = clock() - started
+    return durations
+
+
+def _time_interleaved(calls: dict[str, Callable[[], Any]], n: int) -> dict[str, list[int]]:
+    """Time `n` calls of each backend: floor and ecsmock in turns, moto in blocks between.
+
+    Turn-taking makes drift in the machine's speed (other processes, a noisy virtual
+    machine) hit floor and ecsmock alike. moto runs in blocks of its own between theirs:
+    one of its calls does ten times the work and would leave the processor's caches
+    cold for the next small call, which is not how a test suite calls either backend.
+    """
+    out: dict[str, list[int]] = {b: [] for b in calls}
+    quick = {b: c for b, c in calls.items() if b != "moto"}
+    gc.collect()
+    gc.disable()  # as timeit does: a collection mid-call is noise, not the call's cost
+    try:
+        for done in range(0, n, BLOCK):
+            size = min(BLOCK, n - done)
+            for backend, durations in _time_round_robin(quick, size).items():
+                out[backend] += durations
+            if "moto" in calls:
+                out["moto"] += _time_round_robin({"moto": calls["moto"]}, size)["moto"]
+    finally:
+        gc.enable()
+    return out
+
+
 def measure(calls: int, repeats: int, warmup: int, clusters: int) -> Samples:
-    """Time every operation on every backend; backends take turns within each repeat."""
-    floor = _floor_client()
-    _arm_floor(floor, _canned_answers(clusters))
-    worlds: dict[str, Callable[[], AbstractContextManager[Any]]] = {
-        "floor": lambda: _floor_world(floor),
-        "ecsmock": lambda: _ecsmock_world(clusters),
-        "moto": lambda: _moto_world(clusters),
-    }
+    """Time every operation on every backend, interleaved; each repeat is a fresh world."""
+    clients = _clients()
+    from moto import mock_aws
+
+    from ecsmock import mock_ecs
+
+    _arm_floor(clients["floor"], _canned_answers(clusters))
     samples = Samples()
     for _ in range(repeats):
-        for backend in BACKENDS:
-            with worlds[backend]() as client:
-                for op in OPS:
-                    durations = _time_calls(_bind(client, op), warmup, calls)
+        with mock_aws(), mock_ecs():
+            _populate(clients["moto"], clusters)
+            _populate(clients["ecsmock"], clusters)
+            for op in OPS:
+                bound = {b: _bind(clients[b], op) for b in BACKENDS}
+                _time_interleaved(bound, warmup)
+                for backend, durations in _time_interleaved(bound, calls).items():
                     samples.add(backend, op.method, durations)
     return samples
 

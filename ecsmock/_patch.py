@@ -76,6 +76,49 @@ class _ClientMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _link(self)
+        creator = getattr(self, "_user_agent_creator", None)
+        if creator is not None and hasattr(creator, "to_string"):
+            self._user_agent_creator = _UserAgentMemo(creator)
+
+
+class _UserAgentMemo:
+    """The client's User-Agent builder, its string remembered while a mock is active.
+
+    botocore rebuilds the User-Agent header from a dozen parts on every call (about 40 %
+    of what a call costs when it is answered at ``before-call``). Those parts are fixed
+    when the client is made, except the feature ids of the call's context and the
+    client's own; the string is remembered per set of those, so it is the very string
+    botocore would build. Without an active mock every call builds it afresh, as before.
+    """
+
+    def __init__(self, creator: Any) -> None:
+        self._creator = creator
+        self._strings: dict[tuple[frozenset[str], frozenset[str]], str] = {}
+
+    def to_string(self) -> str:
+        """The User-Agent header value for the call in progress."""
+        creator = self._creator
+        if not _STACK:
+            built: str = creator.to_string()
+            return built
+        context = _botocore_context()
+        key = (
+            frozenset(context.features) if context is not None else frozenset(),
+            frozenset(creator._client_features or ()),
+        )
+        found = self._strings.get(key)
+        if found is None:
+            found = self._strings[key] = creator.to_string()
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._creator, name)
+
+
+def _botocore_context() -> Any:
+    from botocore.context import get_context  # loaded with botocore.client already
+
+    return get_context()
 
 
 def _add_mixin(base_classes: list[type], **_: Any) -> None:

@@ -468,3 +468,30 @@ def test_the_hook_is_installed_whichever_is_imported_first() -> None:
     outputs = [run.communicate(timeout=60)[0].split() for run in runs]
     assert [run.returncode for run in runs] == [0, 0]
     assert outputs == [["ACTIVE", "True"], ["ACTIVE", "True"]]
+
+
+# -- the User-Agent memo ---------------------------------------------------------------------
+
+
+def test_the_user_agent_header_is_the_one_botocore_builds() -> None:
+    """While a mock is active the header string is remembered; it is the very same string."""
+    client = boto3.client(
+        "ecs", region_name=REGION, config=Config(user_agent_appid="my-app", retries={})
+    )
+    seen: list[tuple[str, str]] = []
+
+    def capture(params: dict[str, Any], **_: Any) -> None:
+        fresh = client._user_agent_creator._creator.to_string()
+        seen.append((params["headers"]["User-Agent"], fresh))
+
+    client.meta.events.register_first("before-call.ecs", capture)
+    with mock_ecs():
+        client.create_cluster(clusterName="a")
+        client.list_clusters()
+        client.list_clusters()  # remembered
+        list(client.get_paginator("list_clusters").paginate())  # a paginator's feature id
+    assert client._user_agent_creator._strings  # remembered while active
+    assert len(seen) == 4
+    assert all(header == fresh for header, fresh in seen)
+    assert "app/my-app" in seen[0][0]
+    assert seen[3][0] != seen[2][0]  # the paginator's call carries its feature id

@@ -163,10 +163,13 @@ class Backend:
                 that name was created with other arguments (ECS's idempotency check).
             NamespaceNotFoundException: the namespace ARN is of another account or region.
         """
-        self._check_spec(spec)
         existing = self.clusters.get(spec.name)
+        made_by = existing.request if existing is not None and existing.active else None
+        if existing is not None and made_by is not None and made_by.same_request(spec):
+            return existing  # the very request that made it, so it passes every check
+        self._check_spec(spec)
         if existing is not None and existing.active:
-            if existing.request is None or existing.request.same_request(spec):
+            if made_by is None:
                 return existing
             raise InvalidParameterException(cl.NOT_IDEMPOTENT)
         cluster = Cluster(
