@@ -16,7 +16,7 @@ from ecsmock._faults import Faults, script_container
 from ecsmock._ids import IdGenerator
 from ecsmock._options import CallRecord, Options, default_start
 from ecsmock.api import REGISTRY
-from ecsmock.api.events import task_state_change
+from ecsmock.api.events import service_event, task_state_change
 from ecsmock.clock import DEFAULT_MAX_STEPS
 from ecsmock.errors import (
     NotActiveError,
@@ -99,6 +99,13 @@ class ECSMock:
             )
 
         backend.tasks.publish = publish
+
+        def publish_service(detail_type: str, arn: str, detail: dict[str, Any]) -> None:
+            event_id = self._event_ids.uuid()
+            now = world.clock.now
+            events.append(service_event(detail_type, arn, detail, event_id, account, region, now))
+
+        backend.services.publish = publish_service
 
     def stop(self) -> None:
         """Deactivate; the world stays readable (`events`, `calls`, `now()`)."""

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from ecsmock.api import account_settings, clusters, tags, task_definitions, tasks
+from ecsmock.api import (
+    account_settings,
+    clusters,
+    service_deployments,
+    services,
+    tags,
+    task_definitions,
+    tasks,
+)
 from ecsmock.api._registry import REGISTRY, Handler, operation
 
 __all__ = [
@@ -11,6 +19,8 @@ __all__ = [
     "account_settings",
     "clusters",
     "operation",
+    "service_deployments",
+    "services",
     "tags",
     "task_definitions",
     "tasks",

@@ -63,3 +63,20 @@ def task_state_change(
             detail[key] = iso_ms(detail[key])
     detail["updatedAt"] = iso_ms(now.timestamp())
     return envelope("ECS Task State Change", event_id, account, region, now, [task.arn], detail)
+
+
+def service_event(
+    detail_type: str,
+    arn: str,
+    detail: dict[str, Any],
+    event_id: str,
+    account: str,
+    region: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """An "ECS Service Action" or "ECS Deployment State Change" event."""
+    body = dict(detail)
+    for key in ("createdAt", "updatedAt"):
+        if key in body:
+            body[key] = iso_ms(body[key])
+    return envelope(detail_type, event_id, account, region, now, [arn], body)

@@ -27,7 +27,8 @@ LIST_FILTERS = ("family", "startedBy", "serviceName", "launchType", "containerIn
 MAX_DESCRIBE = 100
 
 
-def _network(params: Params) -> Network | None:
+def network_in(params: Params) -> Network | None:
+    """`networkConfiguration.awsvpcConfiguration` in model terms (None when absent)."""
     config = (params.get("networkConfiguration") or {}).get("awsvpcConfiguration")
     if config is None:
         return None
@@ -61,7 +62,7 @@ def _run_request(params: Params) -> RunRequest:
         count=params.get("count", 1),
         launch_type=params.get("launchType"),
         strategy=None if strategy is None else strategy_in(strategy),
-        network=_network(params),
+        network=network_in(params),
         group=params.get("group"),
         started_by=params.get("startedBy"),
         overrides=overrides,

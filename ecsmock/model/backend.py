@@ -32,6 +32,7 @@ from ecsmock.model.cluster import (
     ClusterStatus,
     StrategyItem,
 )
+from ecsmock.model.services import ServiceOps
 from ecsmock.model.taskops import TaskOps
 from ecsmock.model.timing import REALISTIC, TimingProfile
 
@@ -87,11 +88,13 @@ class Backend:
         self.namespaces: dict[str, str] = {}
         self.settings = AccountSettings(account)
         self.tasks = TaskOps(self, timing, behaviour or Behaviour())
+        self.services = ServiceOps(self, timing)
         # Each taggable resource kind registers the resolver of its ARNs here.
         self.taggable: dict[str, TagResolver] = {
             "cluster": self._tagged_cluster,
             "task": self._tagged_task,
             "task-definition": self._tagged_task_definition,
+            "service": self.services.tagged,
         }
 
     def arn(self, resource: str) -> str:
@@ -288,8 +291,8 @@ class Backend:
         return cluster
 
     def has_service(self, cluster_name: str, service_name: str) -> bool:
-        """Whether the cluster has a service of that name (services are not modelled yet)."""
-        return False
+        """Whether the cluster has a service of that name."""
+        return self.services.has_service(cluster_name, service_name)
 
     def provider_in_use(self, cluster: Cluster, provider: str) -> bool:
         """Whether tasks of `cluster` placed through `provider` are not yet STOPPED."""
@@ -378,4 +381,4 @@ class Backend:
         out: list[str] = []
         for name, cluster in self.clusters.items():
             out += [f"cluster {name}: {problem}" for problem in cl.problems(name, cluster)]
-        return out + self.tasks.invariants()
+        return out + self.tasks.invariants() + self.services.invariants()

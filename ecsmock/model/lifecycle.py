@@ -58,6 +58,8 @@ class Lifecycle:
         self.ids = ids
         self.behaviour = behaviour
         self.observer = observer
+        # Told when a container's health changes (the service scheduler's hook).
+        self.health_observer: Callable[[Task], None] | None = None
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -236,6 +238,8 @@ class Lifecycle:
         if container.running:
             container.health_status = status
             self.advance_containers(task)
+            if self.health_observer is not None and not task.stopping:
+                self.health_observer(task)
 
     def _activating(self, task: Task) -> None:
         for container in task.containers:

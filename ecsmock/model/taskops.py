@@ -52,6 +52,9 @@ class TaskOps:
         self.store = TaskStore(backend.region, backend.arn, backend.ids, backend.clock)
         self.lifecycle = Lifecycle(backend.clock, timing, backend.ids, behaviour, self._observe)
         self.publish: Publisher | None = None
+        # The service scheduler's hooks: every change of a task, and a task purged.
+        self.service_hook: Callable[[Task, TaskStatus | None], None] | None = None
+        self.purge_hook: Callable[[Task], None] | None = None
         self._tokens: dict[str, tuple[str, list[str]]] = {}
         self._token_of: dict[str, str] = {}
         # Tasks not yet STOPPED per (cluster name, capacity provider).
@@ -142,10 +145,16 @@ class TaskOps:
                 self._token_of[task.id] = req.client_token
         return result
 
-    def start_tasks(self, spec: TaskSpec, placements: list[Placement]) -> RunResult:
+    def start_tasks(
+        self,
+        spec: TaskSpec,
+        placements: list[Placement],
+        on_created: Callable[[Task], None] | None = None,
+    ) -> RunResult:
         """Create one task per placement and start its lifecycle (RunTask, schedulers).
 
         A Fargate placement fails when its provider is short of capacity (a fault).
+        `on_created` sees each task before its lifecycle reports anything.
         """
         td = spec.definition
         sizes = [spec.container_sizes.get(c.name, (c.cpu, c.memory, 0)) for c in td.containers]
@@ -161,6 +170,8 @@ class TaskOps:
             task = self.store.create(spec, placement)
             self._count(task, task.last_status, +1)
             self._use_provider(task, +1)
+            if on_created is not None:
+                on_created(task)
             started.append(task)
         for task in started:
             self.lifecycle.start(task)
@@ -224,6 +235,8 @@ class TaskOps:
             self._retire(task)
         if self.publish is not None:
             self.publish(task)
+        if task.service_name is not None and self.service_hook is not None:
+            self.service_hook(task, previous)
 
     def _count(self, task: Task, status: TaskStatus, delta: int) -> None:
         """Keep the cluster's running/pending/stopping counters and statistics."""
@@ -258,6 +271,8 @@ class TaskOps:
         """Retention over: forget the task (and its clientToken with its last task)."""
         self.store.remove(task)
         self.definitions.release(task.definition)
+        if self.purge_hook is not None:
+            self.purge_hook(task)
         token = self._token_of.pop(task.id, None)
         if token is not None:
             ids = self._tokens.get(token, ("", []))[1]

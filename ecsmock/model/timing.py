@@ -28,6 +28,11 @@ class TimingProfile:
     graceful_stop: float = 0.5
     deprovisioning: tuple[float, float, float] = (12.0, 5.0, 0.0)
     stopped_task_retention: float = 3600.0
+    # The service scheduler's first pass after CreateService/UpdateService.
+    scheduler_delay: float = 1.0
+    # A RUNNING service task with no container health check counts as healthy this long
+    # after it started (DeploymentConfiguration docs: "wait for 40 seconds").
+    service_healthy_after: float = 40.0
     # Seeded jitter as a fraction of each duration (0 = exact, reproducible either way).
     jitter: float = 0.0
 
@@ -49,6 +54,8 @@ INSTANT = TimingProfile(
     deregistration_delay=0.0,
     graceful_stop=0.0,
     deprovisioning=(0.0, 0.0, 0.0),
+    scheduler_delay=0.0,
+    service_healthy_after=0.0,
 )
 
 

@@ -1,0 +1,137 @@
+"""Service deployments and revisions (the 2024 APIs): describe, list, stop."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ecsmock.api._params import check_enum, check_max_items, page, with_token
+from ecsmock.api._registry import Body, Params, operation
+from ecsmock.api.service_views import brief_view, revision_view, service_deployment_view
+from ecsmock.errors import (
+    ConflictException,
+    InvalidParameterException,
+    ServiceDeploymentNotFoundException,
+)
+from ecsmock.model.backend import Backend
+from ecsmock.model.service import Deployment, Revision, Service
+
+MAX_DESCRIBE = 20
+DEPLOYMENT_STATUSES = (
+    "PENDING",
+    "SUCCESSFUL",
+    "STOPPED",
+    "STOP_REQUESTED",
+    "IN_PROGRESS",
+    "ROLLBACK_REQUESTED",
+    "ROLLBACK_IN_PROGRESS",
+    "ROLLBACK_SUCCESSFUL",
+    "ROLLBACK_FAILED",
+)
+STOPPABLE = ("PENDING", "IN_PROGRESS")
+
+
+def _deployments(service: Service) -> list[Deployment]:
+    """Every listed ServiceDeployment of a service, oldest first."""
+    every = [*service.finished, *reversed(service.deployments)]
+    every.sort(key=lambda d: d.created_at)
+    return [d for d in every if d.listed]
+
+
+def _find_deployment(backend: Backend, arn: str) -> tuple[Service, Deployment] | None:
+    for service in backend.services.store.by_key.values():
+        for deployment in _deployments(service):
+            if deployment.arn == arn:
+                return service, deployment
+    return None
+
+
+def _find_revision(backend: Backend, arn: str) -> tuple[Service, Revision] | None:
+    for service in backend.services.store.by_key.values():
+        for deployment in [*service.finished, *service.deployments]:
+            if deployment.revision.arn == arn:
+                return service, deployment.revision
+    return None
+
+
+def _batch(params: Params, name: str) -> list[str]:
+    refs: list[str] = params[name]
+    if not refs:
+        raise InvalidParameterException(f"{name} cannot be empty.")
+    check_max_items(name, refs, MAX_DESCRIBE)
+    return refs
+
+
+@operation("DescribeServiceDeployments")
+def describe_service_deployments(backend: Backend, params: Params) -> Body:
+    """DescribeServiceDeployments: up to 20 ARNs; unknown ones are MISSING failures."""
+    found, failures = [], []
+    for arn in _batch(params, "serviceDeploymentArns"):
+        hit = _find_deployment(backend, arn)
+        if hit is None:
+            failures.append({"arn": arn, "reason": "MISSING"})
+        else:
+            found.append(service_deployment_view(hit[1], hit[0]))
+    return {"serviceDeployments": found, "failures": failures}
+
+
+@operation("DescribeServiceRevisions")
+def describe_service_revisions(backend: Backend, params: Params) -> Body:
+    """DescribeServiceRevisions: up to 20 ARNs; unknown ones are MISSING failures."""
+    found, failures = [], []
+    seen: set[str] = set()
+    for arn in _batch(params, "serviceRevisionArns"):
+        hit = _find_revision(backend, arn)
+        if hit is None:
+            failures.append({"arn": arn, "reason": "MISSING"})
+        elif arn not in seen:
+            seen.add(arn)
+            found.append(revision_view(hit[1], hit[0]))
+    return {"serviceRevisions": found, "failures": failures}
+
+
+def _in_range(moment: datetime, window: dict[str, Any]) -> bool:
+    before, after = window.get("before"), window.get("after")
+    stamp = moment.timestamp()
+    if after is not None and stamp < _epoch(after):
+        return False
+    return before is None or stamp <= _epoch(before)
+
+
+def _epoch(value: Any) -> float:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+    return float(value)
+
+
+@operation("ListServiceDeployments")
+def list_service_deployments(backend: Backend, params: Params) -> Body:
+    """ListServiceDeployments: newest first, filtered by status and creation time."""
+    service = backend.services.get(params.get("cluster"), params["service"])
+    statuses = params.get("status") or []
+    for status in statuses:
+        check_enum("status", status, DEPLOYMENT_STATUSES)
+    window = params.get("createdAt") or {}
+    found = [
+        brief_view(d, service)
+        for d in reversed(_deployments(service))
+        if (not statuses or d.deployment_status in statuses) and _in_range(d.created_at, window)
+    ]
+    chunk, token = page(params, found, default=20, scope="ListServiceDeployments")
+    return with_token({"serviceDeployments": chunk}, token)
+
+
+@operation("StopServiceDeployment")
+def stop_service_deployment(backend: Backend, params: Params) -> Body:
+    """StopServiceDeployment: ROLLBACK (default) or ABORT an ongoing deployment."""
+    stop_type = params.get("stopType", "ROLLBACK")
+    check_enum("stopType", stop_type, ("ABORT", "ROLLBACK"))
+    hit = _find_deployment(backend, params["serviceDeploymentArn"])
+    if hit is None:
+        raise ServiceDeploymentNotFoundException("The service deployment does not exist.")
+    service, deployment = hit
+    if deployment.deployment_status not in STOPPABLE or deployment is not service.primary:
+        # [U] ECS's text for a deployment that is not in progress.
+        raise ConflictException("The service deployment is not in a state that can be stopped.")
+    backend.services.stop_deployment(service, deployment, rollback=stop_type == "ROLLBACK")
+    return {"serviceDeploymentArn": deployment.arn}

@@ -1,0 +1,223 @@
+"""camelCase views of services, deployments, service deployments and revisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecsmock.api._fresh import fresh
+from ecsmock.api._views import strategy_view, tags_view
+from ecsmock.model.service import SERVICE_ROLE as _ROLE
+from ecsmock.model.service import Deployment, DeploymentConfig, Revision, Service
+
+# What a Fargate platform version asked as LATEST resolves to on Linux (spec 7.1).
+LATEST_LINUX = "1.4.0"
+
+
+def config_view(config: DeploymentConfig) -> dict[str, Any]:
+    """`deploymentConfiguration` as ECS echoes it: breaker and alarms always present."""
+    out: dict[str, Any] = {
+        "deploymentCircuitBreaker": {
+            "enable": config.circuit_breaker,
+            "rollback": config.rollback,
+        },
+        "maximumPercent": config.maximum_percent,
+        "minimumHealthyPercent": config.minimum_healthy_percent,
+        "alarms": fresh(config.alarms),
+    }
+    out.update(fresh(config.extra))
+    return out
+
+
+def _launch(out: dict[str, Any], revision: Revision, resolved: bool) -> None:
+    if revision.launch_type is not None:
+        out["launchType"] = revision.launch_type
+    else:
+        out["capacityProviderStrategy"] = strategy_view(revision.strategy)
+    version = revision.platform_version
+    if version is not None:
+        out["platformVersion"] = LATEST_LINUX if resolved and version == "LATEST" else version
+        out["platformFamily"] = revision.platform_family or "Linux"
+    if revision.network_raw is not None:
+        out["networkConfiguration"] = fresh(revision.network_raw)
+
+
+def deployment_view(d: Deployment, service: Service) -> dict[str, Any]:
+    """One item of `service.deployments`."""
+    running, pending = d.counts()
+    out: dict[str, Any] = {
+        "id": d.id,
+        "status": str(d.status),
+        "taskDefinition": d.revision.task_definition.arn,
+        "desiredCount": d.desired_count,
+        "pendingCount": pending,
+        "runningCount": running,
+        "failedTasks": d.failed_tasks,
+        "createdAt": d.created_at.timestamp(),
+        "updatedAt": d.updated_at.timestamp(),
+    }
+    _launch(out, d.revision, resolved=True)
+    if service.controller == "ECS":
+        out["rolloutState"] = str(d.rollout_state)
+        out["rolloutStateReason"] = d.rollout_reason
+    return out
+
+
+def service_view(service: Service, with_tags: bool = False) -> dict[str, Any]:
+    """The Service object (CreateService, UpdateService, DescribeServices, ...)."""
+    revision = service.revision
+    running, pending = service.counts()
+    out: dict[str, Any] = {
+        "serviceArn": service.arn,
+        "serviceName": service.name,
+        "clusterArn": service.cluster_arn,
+        "loadBalancers": fresh(revision.load_balancers) if revision else [],
+        "serviceRegistries": fresh(revision.service_registries) if revision else [],
+        "status": str(service.status),
+        "desiredCount": service.desired_count,
+        "runningCount": running,
+        "pendingCount": pending,
+    }
+    if revision is not None:
+        _launch(out, revision, resolved=False)
+        out.pop("networkConfiguration", None)
+        out["taskDefinition"] = revision.task_definition.arn
+    elif service.controller == "EXTERNAL":
+        out["launchType"] = "EC2"
+    out["deploymentConfiguration"] = config_view(service.config)
+    out["deployments"] = [deployment_view(d, service) for d in service.deployments]
+    if service.controller != "ECS":
+        out["taskSets"] = []
+    if _uses_service_role(service):
+        out["roleArn"] = service.role_arn or _ROLE.format(account=service.arn.split(":")[4])
+    out["events"] = [
+        {"id": e.id, "createdAt": e.created_at.timestamp(), "message": e.message}
+        for e in service.events
+    ]
+    out["createdAt"] = service.created_at.timestamp()
+    out["placementConstraints"] = fresh(service.placement_constraints)
+    out["placementStrategy"] = fresh(service.placement_strategy)
+    if revision is not None and revision.network_raw is not None:
+        out["networkConfiguration"] = fresh(revision.network_raw)
+    out["healthCheckGracePeriodSeconds"] = service.health_check_grace
+    out["schedulingStrategy"] = service.scheduling_strategy
+    out["deploymentController"] = {"type": service.controller}
+    if with_tags:
+        out["tags"] = tags_view(service.tags)
+    out["createdBy"] = service.created_by
+    out["enableECSManagedTags"] = service.enable_managed_tags
+    out["propagateTags"] = service.propagate_tags
+    out["enableExecuteCommand"] = service.enable_execute_command
+    out["availabilityZoneRebalancing"] = service.az_rebalancing
+    return out
+
+
+def _uses_service_role(service: Service) -> bool:
+    """ECS shows the service-linked role when awsvpc, load balancers or EXTERNAL are used."""
+    revision = service.revision
+    if service.role_arn is not None or service.controller == "EXTERNAL":
+        return True
+    return revision is not None and (
+        revision.network_raw is not None or bool(revision.load_balancers)
+    )
+
+
+def revision_view(revision: Revision, service: Service) -> dict[str, Any]:
+    """A ServiceRevision (DescribeServiceRevisions)."""
+    out: dict[str, Any] = {
+        "serviceRevisionArn": revision.arn,
+        "serviceArn": service.arn,
+        "clusterArn": service.cluster_arn,
+        "taskDefinition": revision.task_definition.arn,
+    }
+    _launch(out, revision, resolved=True)
+    out["loadBalancers"] = fresh(revision.load_balancers)
+    out["serviceRegistries"] = fresh(revision.service_registries)
+    out["containerImages"] = [
+        {"containerName": c.name, "image": c.image} for c in revision.task_definition.containers
+    ]
+    out["guardDutyEnabled"] = False
+    out["createdAt"] = revision.created_at.timestamp()
+    return out
+
+
+def revision_ref(revision: Revision, d: Deployment) -> dict[str, Any]:
+    """A ServiceRevisionSummary of a deployment's target."""
+    running, pending = d.counts()
+    return {
+        "arn": revision.arn,
+        "requestedTaskCount": d.desired_count,
+        "runningTaskCount": running,
+        "pendingTaskCount": pending,
+    }
+
+
+def service_deployment_view(d: Deployment, service: Service) -> dict[str, Any]:
+    """A ServiceDeployment (DescribeServiceDeployments)."""
+    out: dict[str, Any] = {
+        "serviceDeploymentArn": d.arn,
+        "serviceArn": service.arn,
+        "clusterArn": service.cluster_arn,
+        "createdAt": d.created_at.timestamp(),
+        "updatedAt": d.updated_at.timestamp(),
+        "sourceServiceRevisions": [
+            {"arn": r.arn, "requestedTaskCount": 0, "runningTaskCount": 0, "pendingTaskCount": 0}
+            for r in d.source_revisions
+        ],
+        "targetServiceRevision": revision_ref(d.revision, d),
+        "status": d.deployment_status,
+        "deploymentConfiguration": config_view(d.config),
+        "deploymentCircuitBreaker": _breaker_view(d),
+        "alarms": {"status": "DISABLED"},
+    }
+    for key, value in (
+        ("startedAt", d.started_at),
+        ("finishedAt", d.finished_at),
+        ("stoppedAt", d.stopped_at),
+    ):
+        if value is not None:
+            out[key] = value.timestamp()
+    if d.status_reason is not None:
+        out["statusReason"] = d.status_reason
+    if d.rollback_started_at is not None and d.rollback_of is None:
+        out["rollback"] = {
+            "reason": d.status_reason or "",
+            "startedAt": d.rollback_started_at.timestamp(),
+        }
+    return out
+
+
+def _breaker_view(d: Deployment) -> dict[str, Any]:
+    from ecsmock.model.service import RolloutState, breaker_threshold
+
+    if not d.config.circuit_breaker:
+        return {"status": "DISABLED", "failureCount": d.failed_tasks, "threshold": 0}
+    if d.rollout_state is RolloutState.FAILED:
+        status = "TRIGGERED"
+    elif d.rollout_state is RolloutState.COMPLETED:
+        status = "MONITORING_COMPLETE"
+    else:
+        status = "MONITORING"
+    return {
+        "status": status,
+        "failureCount": d.failed_tasks,
+        "threshold": breaker_threshold(d.desired_count),
+    }
+
+
+def brief_view(d: Deployment, service: Service) -> dict[str, Any]:
+    """A ServiceDeploymentBrief (ListServiceDeployments)."""
+    out: dict[str, Any] = {
+        "serviceDeploymentArn": d.arn,
+        "serviceArn": service.arn,
+        "clusterArn": service.cluster_arn,
+        "createdAt": d.created_at.timestamp(),
+        "targetServiceRevisionArn": d.revision.arn,
+        "status": d.deployment_status,
+    }
+    if d.started_at is not None:
+        out["startedAt"] = d.started_at.timestamp()
+    if d.finished_at is not None:
+        out["finishedAt"] = d.finished_at.timestamp()
+    if d.status_reason is not None:
+        out["statusReason"] = d.status_reason
+    return out

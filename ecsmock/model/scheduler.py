@@ -1,0 +1,360 @@
+"""The service scheduler: REPLICA services kept at their desired count, rolling deployments.
+
+Behaviour reference 7.4-7.9. It reacts to events (a service created or updated, a task of a
+service changing state or health) by scheduling one pass per service at the current
+instant; a pass stops what may stop and starts what may start within
+`minimumHealthyPercent` / `maximumPercent`, then completes deployments, drops drained ones
+and reports a steady state. It never polls. Launch failures count toward the deployment
+circuit breaker and throttle further launches (backoff kept as background work, so
+`settle()` returns while a service cannot start tasks, as its deployment never ends).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from ecsmock.model import run as rules
+from ecsmock.model import service as sv
+from ecsmock.model.service import Deployment, DeploymentStatus, RolloutState, Service
+from ecsmock.model.task import HealthStatus, StopCode, Task, TaskStatus
+from ecsmock.model.tasks import Placement, TaskSpec
+
+if TYPE_CHECKING:
+    from ecsmock.model.services import ServiceOps
+
+# Throttle backoff after consecutive launch failures [S]: 0, 10, 20, 40 ... 900 seconds.
+MAX_BACKOFF = 900.0
+# (detail-type, resource ARN, detail) of an EventBridge event.
+ServicePublisher = Callable[[str, str, dict[str, Any]], None]
+
+
+class Scheduler:
+    """Runs the passes of every service of one backend."""
+
+    def __init__(self, ops: ServiceOps) -> None:
+        self.ops = ops
+        self.backend = ops.backend
+        self.clock = ops.backend.clock
+        self.tasks = ops.backend.tasks
+        # The service and deployment of every task a service started, until it is purged.
+        self.owner: dict[str, tuple[Service, Deployment]] = {}
+
+    # -- triggers ------------------------------------------------------------------------
+
+    def poke(self, service: Service, after: float = 0.0, background: bool = False) -> None:
+        """Schedule a pass over `service` (one at a time; an earlier one wins)."""
+        due = self.clock.now + timedelta(seconds=after)
+        pending = service.pending_pass
+        if pending is not None and not pending.cancelled:
+            if pending.due <= due:
+                return
+            pending.cancel()
+        service.pending_pass = self.clock.schedule(
+            lambda: self._pass(service), after=after, background=background
+        )
+
+    def task_changed(self, task: Task, previous: TaskStatus | None) -> None:
+        """A task of a service changed: move it between buckets, count failures, react."""
+        found = self.owner.get(task.id)
+        if found is None:
+            return
+        service, deployment = found
+        if task.stopping and task.id not in deployment.stopping:
+            self._unlist(deployment, task)
+            deployment.stopping[task.id] = task
+            service.steady = False
+        if task.last_status is TaskStatus.RUNNING and previous is not TaskStatus.RUNNING:
+            self._reached_running(service, deployment, task)
+        elif task.last_status is TaskStatus.STOPPED and previous is not TaskStatus.STOPPED:
+            deployment.stopping.pop(task.id, None)
+            if task.started_at is None:
+                self._launch_failed(service, deployment)
+        self.poke(service)
+
+    def task_health(self, task: Task) -> None:
+        """A container's health changed: a task turns healthy, or is replaced."""
+        found = self.owner.get(task.id)
+        if found is None or task.stopping:
+            return
+        service, deployment = found
+        health = task.health_status
+        if health is HealthStatus.HEALTHY and task.id in deployment.starting:
+            deployment.starting.pop(task.id)
+            deployment.healthy[task.id] = task
+            self.poke(service)
+        elif health is HealthStatus.UNHEALTHY:
+            self._unhealthy(service, deployment, task)
+
+    # -- task events ---------------------------------------------------------------------
+
+    def _reached_running(self, service: Service, deployment: Deployment, task: Task) -> None:
+        service.launch_failures = 0
+        service.hold_until = None
+        if not deployment.reached_running:
+            # Stage 1 of the circuit breaker ends: its count starts again for stage 2.
+            deployment.reached_running = True
+            deployment.failed_tasks = 0
+        if task.id not in deployment.starting:
+            return
+        if _has_health_check(task):
+            return  # healthy when its containers say so
+        delay = self.ops.timing.service_healthy_after
+        if delay <= 0:
+            self._mark_healthy(task)
+        else:
+            self.clock.schedule(lambda: self._mark_healthy(task), after=delay)
+
+    def _mark_healthy(self, task: Task) -> None:
+        found = self.owner.get(task.id)
+        if found is None:
+            return
+        service, deployment = found
+        if task.id in deployment.starting and task.last_status is TaskStatus.RUNNING:
+            deployment.starting.pop(task.id)
+            deployment.healthy[task.id] = task
+            self.poke(service)
+
+    def _unhealthy(self, service: Service, deployment: Deployment, task: Task) -> None:
+        grace_end = (task.started_at or self.clock.now) + timedelta(
+            seconds=service.health_check_grace
+        )
+        if self.clock.now < grace_end:
+            # healthCheckGracePeriodSeconds: unhealthy checks are ignored until it ends.
+            self.clock.schedule(lambda: self.task_health(task), at=grace_end)
+            return
+        self.ops.add_event(service, sv.unhealthy_message(service.name, task.id))
+        self._stop(service, deployment, task, sv.HEALTH_REASON)
+        self._count_failure(service, deployment)
+        self.poke(service)
+
+    def _launch_failed(self, service: Service, deployment: Deployment) -> None:
+        if not deployment.reached_running:
+            self._count_failure(service, deployment)
+        service.launch_failures += 1
+        if service.launch_failures >= 2:
+            backoff = min(MAX_BACKOFF, 10.0 * 2 ** (service.launch_failures - 2))
+            service.hold_until = self.clock.now + timedelta(seconds=backoff)
+            if service.launch_failures == 2:
+                self.ops.add_event(service, sv.throttled_message(service.name))
+                self.ops.service_action(service, "WARN", "SERVICE_TASK_START_IMPAIRED")
+
+    def _count_failure(self, service: Service, deployment: Deployment) -> None:
+        if deployment is not service.primary:
+            return
+        deployment.failed_tasks += 1
+        if (
+            service.config.circuit_breaker
+            and deployment.rollout_state is RolloutState.IN_PROGRESS
+            and deployment.failed_tasks >= sv.breaker_threshold(deployment.desired_count)
+        ):
+            self.ops.trip_breaker(service, deployment)
+
+    # -- the pass ------------------------------------------------------------------------
+
+    def _pass(self, service: Service) -> None:
+        service.pending_pass = None
+        primary = service.primary
+        if primary is None or service.status is sv.ServiceStatus.INACTIVE:
+            return
+        desired = service.desired_count if service.active else 0
+        primary.desired_count = desired
+        stopped = self._stops(service, primary, desired)
+        started = self._starts(service, primary, desired)
+        if stopped:
+            self.ops.add_event(service, sv.stopped_message(service.name, stopped))
+        if started:
+            self.ops.add_event(service, sv.started_message(service.name, started))
+        if stopped or started:
+            service.steady = False
+        elif self._stuck(service, primary, desired):
+            self.ops.add_event(service, sv.deadlock_message(service.name))
+        self._drop_drained(service)
+        self._settle_state(service, primary, desired)
+
+    def _stops(self, service: Service, primary: Deployment, desired: int) -> list[Task]:
+        """Stop what may stop, keeping the healthy tasks at the floor.
+
+        Old tasks not yet RUNNING go at once; RUNNING ones (and a surplus of the PRIMARY's)
+        only while the healthy tasks stay at the floor. A RUNNING task inside its healthy wait does not count toward the floor, but is not
+        thrown away either: it goes only where a healthy one could.
+        """
+        old = service.deployments[1:]
+        failed = primary.rollout_state is RolloutState.FAILED and service.active
+        chosen: list[tuple[Deployment, Task]] = []
+        if not failed:
+            for deployment in old:
+                chosen += [(deployment, t) for t in deployment.starting.values() if not _running(t)]
+        surplus = primary.live - desired
+        for task in reversed(primary.starting.values()):
+            if surplus <= 0 or _running(task):
+                break
+            chosen.append((primary, task))
+            surplus -= 1
+        room = sum(len(d.healthy) for d in service.deployments) - service.config.lower(desired)
+        candidates: list[tuple[Deployment, Task]] = []
+        if not failed:
+            for deployment in reversed(old):  # the oldest deployment goes first
+                candidates += [(deployment, t) for t in deployment.starting.values() if _running(t)]
+                candidates += [(deployment, t) for t in deployment.healthy.values()]
+        if surplus > 0:
+            extra = [t for t in reversed(primary.starting.values()) if _running(t)]
+            extra += list(reversed(primary.healthy.values()))
+            candidates += [(primary, t) for t in extra[:surplus]]
+        for deployment, task in candidates:
+            if room <= 0:
+                break
+            chosen.append((deployment, task))
+            if task.id in deployment.healthy:
+                room -= 1
+        for deployment, task in chosen:
+            self._stop(
+                service, deployment, task, sv.SCALING_REASON.format(deployment=deployment.id)
+            )
+        return [t for _, t in chosen]
+
+    def _stop(self, service: Service, deployment: Deployment, task: Task, reason: str) -> None:
+        self._unlist(deployment, task)
+        deployment.stopping[task.id] = task
+        self.tasks.lifecycle.stop(task, StopCode.SERVICE_SCHEDULER_INITIATED, reason)
+
+    def _starts(self, service: Service, primary: Deployment, desired: int) -> list[Task]:
+        if primary.rollout_state is RolloutState.FAILED or not service.active:
+            return []
+        live = sum(d.live for d in service.deployments)
+        count = min(desired - primary.live, service.config.upper(desired) - live)
+        if count <= 0:
+            return []
+        now = self.clock.now
+        if service.hold_until is not None and now < service.hold_until:
+            wait = (service.hold_until - now).total_seconds()
+            self.poke(service, after=wait, background=True)
+            return []
+        return self._launch(service, primary, count)
+
+    def _launch(self, service: Service, deployment: Deployment, count: int) -> list[Task]:
+        placements = self._placements(service, deployment, count)
+        if placements is None:
+            self.ops.add_event(service, sv.no_instances_message(service.name))
+            self.ops.service_action(
+                service, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE", reason="RESOURCE:CPU"
+            )
+            return []
+        spec = self.ops.task_spec(service, deployment)
+
+        def adopt(task: Task) -> None:
+            self.owner[task.id] = (service, deployment)
+            deployment.starting[task.id] = task
+
+        result = self.tasks.start_tasks(spec, placements, on_created=adopt)
+        for _, reason in result.failures:
+            self.ops.add_event(
+                service, f"(service {service.name}) was unable to place a task. Reason: {reason}"
+            )
+            self._launch_failed(service, deployment)
+        return result.tasks
+
+    def _placements(
+        self, service: Service, deployment: Deployment, count: int
+    ) -> list[Placement] | None:
+        revision = deployment.revision
+        td = revision.task_definition
+        if revision.launch_type is not None:
+            if revision.launch_type != "FARGATE":
+                return None  # container instances come with the EC2 launch type's issue
+            return rules.fargate_placements(td, [None] * count, revision.network)
+        if not all(rules.is_fargate_provider(i.capacity_provider) for i in revision.strategy):
+            return None
+        already: dict[str, int] = {}
+        for d in service.deployments:
+            for task in (*d.starting.values(), *d.healthy.values()):
+                name = task.capacity_provider_name or ""
+                already[name] = already.get(name, 0) + 1
+        providers = rules.split(revision.strategy, count, already)
+        return rules.fargate_placements(td, list(providers), revision.network)
+
+    # -- after the moves -----------------------------------------------------------------
+
+    def _stuck(self, service: Service, primary: Deployment, desired: int) -> bool:
+        """Work left, nothing in flight, and the percentages allow no move."""
+        if primary.rollout_state is not RolloutState.IN_PROGRESS or not service.active:
+            return False
+        if any(d.starting for d in service.deployments):
+            return False
+        old_live = sum(d.live for d in service.deployments[1:])
+        if primary.live >= desired and old_live == 0:
+            return False
+        config = service.config
+        can_start = min(desired - primary.live, config.upper(desired) - primary.live - old_live)
+        healthy = sum(len(d.healthy) for d in service.deployments)
+        return can_start <= 0 and healthy - config.lower(desired) <= 0
+
+    def _drop_drained(self, service: Service) -> None:
+        for deployment in list(service.deployments[1:]):
+            if deployment.live == 0 and deployment.counts() == (0, 0):
+                deployment.status = DeploymentStatus.INACTIVE
+                deployment.desired_count = 0
+                service.deployments.remove(deployment)
+                service.finished.append(deployment)
+                self.ops.deployment_left(service, deployment)
+            else:
+                deployment.desired_count = deployment.live
+                deployment.updated_at = self.clock.now
+
+    def _settle_state(self, service: Service, primary: Deployment, desired: int) -> None:
+        if not service.active:
+            if all(d.live == 0 and d.counts() == (0, 0) for d in service.deployments):
+                self.ops.make_inactive(service)
+            return
+        steady = (
+            len(service.deployments) == 1
+            and primary.live == desired
+            and len(primary.healthy) == desired
+            and primary.counts() == (desired, 0)
+            and primary.rollout_state is not RolloutState.FAILED
+        )
+        if not steady:
+            return
+        if primary.rollout_state is RolloutState.IN_PROGRESS:
+            self.ops.complete(service, primary)
+        if not service.steady:
+            service.steady = True
+            self.ops.add_event(service, sv.steady_message(service.name))
+            self.ops.service_action(service, "INFO", "SERVICE_STEADY_STATE")
+
+    @staticmethod
+    def _unlist(deployment: Deployment, task: Task) -> None:
+        deployment.starting.pop(task.id, None)
+        deployment.healthy.pop(task.id, None)
+
+    def forget(self, task: Task) -> None:
+        """A task was purged after its retention."""
+        self.owner.pop(task.id, None)
+
+
+def _running(task: Task) -> bool:
+    return task.last_status is TaskStatus.RUNNING
+
+
+def _has_health_check(task: Task) -> bool:
+    return any(c.spec.essential and c.spec.health_check is not None for c in task.containers)
+
+
+def task_spec_for(service: Service, deployment: Deployment) -> TaskSpec:
+    """The TaskSpec of a task the scheduler starts for `deployment` (tags added by ops)."""
+    revision = deployment.revision
+    return TaskSpec(
+        cluster_name=service.cluster_name,
+        cluster_arn=service.cluster_arn,
+        definition=revision.task_definition,
+        group=f"service:{service.name}",
+        started_by=deployment.id,
+        enable_execute_command=service.enable_execute_command,
+        platform_version=rules.check_platform_version(
+            revision.launch_type or "FARGATE", revision.platform_version
+        )
+        if revision.launch_type in (None, "FARGATE")
+        else None,
+        service_name=service.name,
+    )
