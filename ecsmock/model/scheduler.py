@@ -177,8 +177,9 @@ class Scheduler:
         """Stop what may stop, keeping the healthy tasks at the floor.
 
         Old tasks not yet RUNNING go at once; RUNNING ones (and a surplus of the PRIMARY's)
-        only while the healthy tasks stay at the floor. A RUNNING task inside its healthy wait does not count toward the floor, but is not
-        thrown away either: it goes only where a healthy one could.
+        only while the healthy tasks stay at the floor. A RUNNING task inside its healthy
+        wait does not count toward the floor, but is not thrown away either: it goes only
+        where a healthy one could.
         """
         old = service.deployments[1:]
         failed = primary.rollout_state is RolloutState.FAILED and service.active

@@ -112,9 +112,9 @@ class ServiceOps:
         cluster = self.backend.active_cluster(req.cluster)
         existing = self.store.by_key.get((cluster.name, req.name))
         if existing is not None and existing.status is not ServiceStatus.INACTIVE:
-            if req.client_token is not None and existing.client_token == req.client_token:
-                if existing.request == req.fingerprint:
-                    return existing
+            same_token = req.client_token is not None and existing.client_token == req.client_token
+            if same_token and existing.request == req.fingerprint:
+                return existing
             raise InvalidParameterException(sv.NOT_IDEMPOTENT)
         td = check_create(self.backend, cluster, req)
         now = self.backend.clock.now
@@ -240,7 +240,8 @@ class ServiceOps:
 
     def _roll_back(self, service: Service, deployment: Deployment) -> None:
         target, back_to = service.last_completed, service.last_completed_id
-        assert target is not None and back_to is not None
+        assert target is not None
+        assert back_to is not None
         deployment.deployment_status = "ROLLBACK_IN_PROGRESS"
         deployment.rollback_started_at = self.backend.clock.now
         self.add_event(service, sv.rollback_message(service.name, back_to))
