@@ -22,6 +22,9 @@ ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 CLUSTER_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/"
 TD_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/"
+SERVICE_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/web/"
+MISSING_DEPLOYMENT = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-deployment/web/api/abc"
+MISSING_REVISION = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-revision/web/api/1"
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
 USER = f"arn:aws:iam::{ACCOUNT}:user/alice"
 NETWORK = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c"], "securityGroups": ["sg-1"]}}
@@ -41,6 +44,12 @@ class Facts:
 
     task_arns: list[str] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
+    deployment_arns: list[str] = field(default_factory=list)
+    revision_arns: list[str] = field(default_factory=list)
+
+    @property
+    def deployment_arn(self) -> str:
+        return self.deployment_arns[0] if self.deployment_arns else MISSING_DEPLOYMENT
 
     @property
     def task_arn(self) -> str:
@@ -57,7 +66,7 @@ class Facts:
             "cluster": clusters,
             "clusterName": clusters[:4],
             "clusters": clusters,
-            "resourceArn": [*clusters[4:], *self.task_arns, TD_ARN + "fam:1"],
+            "resourceArn": [*clusters[4:], *self.task_arns, TD_ARN + "fam:1", SERVICE_ARN + "api"],
             "taskDefinition": definitions,
             "taskDefinitions": definitions,
             "family": ["fam", "old", "web-app"],
@@ -82,6 +91,13 @@ class Facts:
             "nextToken": self.tokens,
             "startedBy": ["me"],
             "group": ["family:fam"],
+            "service": ["api", "nope", SERVICE_ARN + "api"],
+            "services": ["api", "nope", SERVICE_ARN + "api"],
+            "serviceName": ["api", "fresh-svc"],
+            "serviceDeploymentArn": [*self.deployment_arns, MISSING_DEPLOYMENT],
+            "serviceDeploymentArns": [*self.deployment_arns, MISSING_DEPLOYMENT],
+            "serviceRevisionArns": [*self.revision_arns, MISSING_REVISION],
+            "namespace": ["web-ns", "nope-ns"],
         }
 
 
@@ -140,10 +156,38 @@ def populate(client: Any) -> Facts:
             "PutAccountSetting",
             {"name": "awsvpcTrunking", "value": "enabled", "principalArn": USER},
         )
+    if "CreateService" in REGISTRY:
+        _populate_services(client, facts)
     facts.tokens += _token(client, "ListClusters", {"maxResults": 1})
     facts.tokens += _token(client, "ListTaskDefinitions", {"maxResults": 1})
     facts.tokens += _token(client, "ListAccountSettings", {"maxResults": 1})
     return facts
+
+
+def _populate_services(client: Any, facts: Facts) -> None:
+    call(
+        client,
+        "UpdateCluster",
+        {"cluster": "web", "serviceConnectDefaults": {"namespace": "web-ns"}},
+    )
+    for name in ("api", "worker"):
+        call(
+            client,
+            "CreateService",
+            {
+                "cluster": "web",
+                "serviceName": name,
+                "taskDefinition": "fam",
+                "desiredCount": 1,
+                "launchType": "FARGATE",
+                "networkConfiguration": NETWORK,
+                "tags": [{"key": "team", "value": "payments"}],
+            },
+        )
+    listed = call(client, "ListServiceDeployments", {"cluster": "web", "service": "api"})
+    facts.deployment_arns = [d["serviceDeploymentArn"] for d in listed["serviceDeployments"]]
+    facts.revision_arns = [d["targetServiceRevisionArn"] for d in listed["serviceDeployments"]]
+    facts.tokens += _token(client, "ListServices", {"cluster": "web", "maxResults": 1})
 
 
 Example = Callable[[Facts], dict[str, Any]]
@@ -247,6 +291,61 @@ EXAMPLES: dict[str, Example] = {
         "include": ["TAGS"],
     },
     "ListTasks": _({"cluster": "web", "desiredStatus": "RUNNING"}),
+    "CreateService": _(
+        {
+            "cluster": "web",
+            "serviceName": "fresh-svc",
+            "taskDefinition": "fam",
+            "desiredCount": 2,
+            "capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}],
+            "networkConfiguration": NETWORK,
+            "deploymentConfiguration": {
+                "maximumPercent": 150,
+                "minimumHealthyPercent": 50,
+                "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+            },
+            "loadBalancers": [
+                {
+                    "targetGroupArn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:"
+                    "targetgroup/web/0123456789abcdef",
+                    "containerName": "app",
+                    "containerPort": 80,
+                }
+            ],
+            "healthCheckGracePeriodSeconds": 30,
+            "propagateTags": "SERVICE",
+            "enableECSManagedTags": True,
+            "tags": [{"key": "env", "value": "dev"}],
+            "clientToken": "token-1",
+        }
+    ),
+    "UpdateService": _(
+        {
+            "cluster": "web",
+            "service": "api",
+            "taskDefinition": "fam:1",
+            "desiredCount": 3,
+            "deploymentConfiguration": {"maximumPercent": 300, "minimumHealthyPercent": 0},
+            "placementStrategy": [],
+        }
+    ),
+    "DeleteService": _({"cluster": "web", "service": "worker", "force": True}),
+    "DescribeServices": _(
+        {"cluster": "web", "services": ["api", "nope", SERVICE_ARN + "worker"], "include": ["TAGS"]}
+    ),
+    "ListServices": _({"cluster": "web", "maxResults": 1, "launchType": "FARGATE"}),
+    "ListServicesByNamespace": _({"namespace": "web-ns"}),
+    "DescribeServiceDeployments": lambda facts: {
+        "serviceDeploymentArns": [facts.deployment_arn, MISSING_DEPLOYMENT]
+    },
+    "ListServiceDeployments": _({"cluster": "web", "service": "api", "status": ["IN_PROGRESS"]}),
+    "DescribeServiceRevisions": lambda facts: {
+        "serviceRevisionArns": [*facts.revision_arns, MISSING_REVISION]
+    },
+    "StopServiceDeployment": lambda facts: {
+        "serviceDeploymentArn": facts.deployment_arn,
+        "stopType": "ABORT",
+    },
 }
 
 
