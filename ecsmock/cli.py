@@ -38,6 +38,7 @@ def demo(out: TextIO = sys.stdout, seed: int = 0) -> None:
 
         _clusters(client, ecs, say)
         _task_life(client, ecs, say)
+        _rolling_deployment(client, ecs, say)
         calls = len(ecs.calls)
     elapsed = time.perf_counter() - wall
     out.write(f"{calls} ECS calls, simulated {ecs.now() - DEMO_START}, wall {elapsed:.3f} s\n")
@@ -100,6 +101,54 @@ def _task_life(client: Any, ecs: ECSMock, say: Say) -> None:
     final = client.describe_tasks(cluster="web", tasks=[arn])["tasks"][0]
     reason = final["stoppedReason"]
     say(f"describe-tasks -> {final['lastStatus']} version {final['version']}: {reason}")
+
+
+def _rolling_deployment(client: Any, ecs: ECSMock, say: Say) -> None:
+    network = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d", "subnet-1b2c3d4e"]}}
+    client.create_service(
+        cluster="web",
+        serviceName="api",
+        taskDefinition="api",
+        desiredCount=3,
+        networkConfiguration=network,
+        deploymentConfiguration={
+            "minimumHealthyPercent": 100,
+            "maximumPercent": 200,
+            "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+        },
+    )
+    say("create-service api -> 3 tasks of api:1, 100/200 %, circuit breaker with rollback")
+    client.get_waiter("services_stable").wait(cluster="web", services=["api"])
+    say("waiter services_stable -> done (15-second polls on the simulated clock)")
+    ecs.settle()
+    client.register_task_definition(
+        family="api",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": "public.ecr.aws/nginx/nginx:1.28"}],
+    )
+    seen = len(client.describe_services(cluster="web", services=["api"])["services"][0]["events"])
+    client.update_service(cluster="web", service="api", taskDefinition="api:2")
+    say("update-service api -> api:2: a rolling deployment")
+    while True:
+        service = client.describe_services(cluster="web", services=["api"])["services"][0]
+        parts = [
+            f"{d['status']} {d['taskDefinition'].rsplit('/', 1)[1]} "
+            f"run {d['runningCount']} pend {d['pendingCount']} {d['rolloutState']}"
+            for d in service["deployments"]
+        ]
+        say("  deployments: " + " | ".join(parts))
+        if len(parts) == 1 and service["deployments"][0]["rolloutState"] == "COMPLETED":
+            break
+        ecs.advance(20)
+    events = service["events"]
+    for event in reversed(events[: len(events) - seen]):
+        message = event["message"]
+        if len(message) > 90:
+            message = message[:87] + "..."
+        say(f"  service event: {message}", format(event["createdAt"], "%H:%M:%S"))
 
 
 def _replay(ecs: ECSMock, since: int, say: Say) -> None:
