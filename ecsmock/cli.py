@@ -27,8 +27,9 @@ def _client() -> Any:
     )
 
 
-def demo(out: TextIO = sys.stdout, seed: int = 0) -> None:
-    """Run a short simulated ECS session and print it as a timeline."""
+def demo(out: TextIO | None = None, seed: int = 0) -> None:
+    """Run a short simulated ECS session and print it as a timeline (to stdout by default)."""
+    out = out if out is not None else sys.stdout
     wall = time.perf_counter()
     with mock_ecs(seed=seed, start=DEMO_START, strict=True) as ecs:
         client = _client()
