@@ -74,15 +74,19 @@ def _clusters(client: Any, ecs: ECSMock, say: Say) -> None:
         say(f"delete-cluster batch -> {error['Code']}: {error['Message']}")
 
 
-def _task_life(client: Any, ecs: ECSMock, say: Say) -> None:
+def _register_api(client: Any, image: str) -> None:
     client.register_task_definition(
         family="api",
         networkMode="awsvpc",
         requiresCompatibilities=["FARGATE"],
         cpu="256",
         memory="512",
-        containerDefinitions=[{"name": "app", "image": "public.ecr.aws/nginx/nginx:1.27"}],
+        containerDefinitions=[{"name": "app", "image": image}],
     )
+
+
+def _task_life(client: Any, ecs: ECSMock, say: Say) -> None:
+    _register_api(client, "public.ecr.aws/nginx/nginx:1.27")
     say("register-task-definition api -> api:1 (Fargate, 0.25 vCPU, 512 MiB)")
     network = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d"]}}
     task = client.run_task(cluster="web", taskDefinition="api", networkConfiguration=network)
@@ -122,14 +126,7 @@ def _rolling_deployment(client: Any, ecs: ECSMock, say: Say) -> None:
     client.get_waiter("services_stable").wait(cluster="web", services=["api"])
     say("waiter services_stable -> done (15-second polls on the simulated clock)")
     ecs.settle()
-    client.register_task_definition(
-        family="api",
-        networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"],
-        cpu="256",
-        memory="512",
-        containerDefinitions=[{"name": "app", "image": "public.ecr.aws/nginx/nginx:1.28"}],
-    )
+    _register_api(client, "public.ecr.aws/nginx/nginx:1.28")
     seen = len(client.describe_services(cluster="web", services=["api"])["services"][0]["events"])
     client.update_service(cluster="web", service="api", taskDefinition="api:2")
     say("update-service api -> api:2: a rolling deployment")
