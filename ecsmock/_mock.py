@@ -19,6 +19,7 @@ from ecsmock.api import REGISTRY
 from ecsmock.api.events import service_event, task_state_change
 from ecsmock.clock import DEFAULT_MAX_STEPS
 from ecsmock.errors import (
+    ECSMockError,
     NotActiveError,
     OptionError,
     ServerException,
@@ -305,6 +306,8 @@ class ECSMock:
             except ServiceError as err:
                 self.calls.append(CallRecord(name, region, params, now, err.code))
                 return wire.error(operation_model, err, request_id, now, region)
+            except ECSMockError:
+                raise  # library misuse or a feature not modelled: say so, never a 500
             except Exception:
                 if self.options.strict:
                     raise

@@ -495,3 +495,21 @@ def test_the_user_agent_header_is_the_one_botocore_builds() -> None:
     assert all(header == fresh for header, fresh in seen)
     assert "app/my-app" in seen[0][0]
     assert seen[3][0] != seen[2][0]  # the paginator's call carries its feature id
+
+
+def test_an_unmodelled_feature_is_said_as_such_even_when_not_strict() -> None:
+    """A feature ecsmock does not model raises UnsupportedOperationError, never a 500."""
+    with mock_ecs(strict=False):
+        client = ecs_client()
+        client.create_cluster()
+        client.register_task_definition(
+            family="web", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 64}]
+        )
+        with pytest.raises(UnsupportedOperationError, match="CODE_DEPLOY"):
+            client.create_service(
+                serviceName="cd",
+                taskDefinition="web",
+                desiredCount=1,
+                deploymentController={"type": "CODE_DEPLOY"},
+            )
+        assert client.list_services()["serviceArns"] == []
