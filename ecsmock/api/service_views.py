@@ -7,7 +7,7 @@ from typing import Any
 from ecsmock.api._fresh import fresh
 from ecsmock.api._views import strategy_view, tags_view
 from ecsmock.model.service import SERVICE_ROLE as _ROLE
-from ecsmock.model.service import Deployment, DeploymentConfig, Revision, Service
+from ecsmock.model.service import Deployment, DeploymentConfig, Revision, Service, TaskCounts
 
 # What a Fargate platform version asked as LATEST resolves to on Linux (spec 7.1).
 LATEST_LINUX = "1.4.0"
@@ -140,12 +140,12 @@ def revision_view(revision: Revision, service: Service) -> dict[str, Any]:
     return out
 
 
-def revision_ref(revision: Revision, d: Deployment) -> dict[str, Any]:
-    """A ServiceRevisionSummary of a deployment's target."""
-    running, pending = d.counts()
+def revision_ref(revision: Revision, counts: TaskCounts) -> dict[str, Any]:
+    """A ServiceRevisionSummary: a revision and its (requested, running, pending) tasks."""
+    requested, running, pending = counts
     return {
         "arn": revision.arn,
-        "requestedTaskCount": d.desired_count,
+        "requestedTaskCount": requested,
         "runningTaskCount": running,
         "pendingTaskCount": pending,
     }
@@ -159,11 +159,8 @@ def service_deployment_view(d: Deployment, service: Service) -> dict[str, Any]:
         "clusterArn": service.cluster_arn,
         "createdAt": d.created_at.timestamp(),
         "updatedAt": d.updated_at.timestamp(),
-        "sourceServiceRevisions": [
-            {"arn": r.arn, "requestedTaskCount": 0, "runningTaskCount": 0, "pendingTaskCount": 0}
-            for r in d.source_revisions
-        ],
-        "targetServiceRevision": revision_ref(d.revision, d),
+        "sourceServiceRevisions": [revision_ref(r, counts) for r, counts in d.source_revisions],
+        "targetServiceRevision": revision_ref(d.revision, d.task_counts()),
         "status": d.deployment_status,
         "deploymentConfiguration": config_view(d.config),
         "deploymentCircuitBreaker": _breaker_view(d),
@@ -183,6 +180,8 @@ def service_deployment_view(d: Deployment, service: Service) -> dict[str, Any]:
             "reason": d.status_reason or "",
             "startedAt": d.rollback_started_at.timestamp(),
         }
+        if d.rollback_target is not None:
+            out["rollback"]["serviceRevisionArn"] = d.rollback_target
     return out
 
 
@@ -200,7 +199,7 @@ def _breaker_view(d: Deployment) -> dict[str, Any]:
     return {
         "status": status,
         "failureCount": d.failed_tasks,
-        "threshold": breaker_threshold(d.desired_count),
+        "threshold": breaker_threshold(d.task_counts()[0]),
     }
 
 

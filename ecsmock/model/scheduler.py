@@ -69,7 +69,10 @@ class Scheduler:
             self._reached_running(service, deployment, task)
         elif task.last_status is TaskStatus.STOPPED and previous is not TaskStatus.STOPPED:
             deployment.stopping.pop(task.id, None)
-            if task.started_at is None:
+            # A task the scheduler itself stopped before it ran (scale-in, a deployment
+            # replaced) did not fail to start: no throttle, no circuit-breaker count.
+            scheduler_stop = task.stop_code is StopCode.SERVICE_SCHEDULER_INITIATED
+            if task.started_at is None and not scheduler_stop:
                 self._launch_failed(service, deployment)
         self.poke(service)
 
@@ -80,7 +83,7 @@ class Scheduler:
             return
         service, deployment = found
         health = task.health_status
-        if health is HealthStatus.HEALTHY and task.id in deployment.starting:
+        if health is HealthStatus.HEALTHY and task.id in deployment.starting and _running(task):
             deployment.starting.pop(task.id)
             deployment.healthy[task.id] = task
             self.poke(service)
@@ -99,7 +102,11 @@ class Scheduler:
         if task.id not in deployment.starting:
             return
         if _has_health_check(task):
-            return  # healthy when its containers say so
+            # Healthy when its containers say so; they may have said so while the task
+            # still waited for another container (dependsOn).
+            if task.health_status is HealthStatus.HEALTHY:
+                self._mark_healthy(task)
+            return
         delay = self.ops.timing.service_healthy_after
         if delay <= 0:
             self._mark_healthy(task)
@@ -126,12 +133,15 @@ class Scheduler:
             return
         self.ops.add_event(service, sv.unhealthy_message(service.name, task.id))
         self._stop(service, deployment, task, sv.HEALTH_REASON)
+        # Behaviour reference 7.9: at the same instant as the matching "has stopped".
+        self.ops.add_event(service, sv.stopped_message(service.name, [task]))
         self._count_failure(service, deployment)
         self.poke(service)
 
     def _launch_failed(self, service: Service, deployment: Deployment) -> None:
-        if not deployment.reached_running:
-            self._count_failure(service, deployment)
+        if deployment is not service.primary:
+            return  # a superseded deployment's launch says nothing about the current one
+        # Throttle first: a circuit-breaker rollback below starts a deployment afresh.
         service.launch_failures += 1
         if service.launch_failures >= 2:
             backoff = min(MAX_BACKOFF, 10.0 * 2 ** (service.launch_failures - 2))
@@ -139,6 +149,8 @@ class Scheduler:
             if service.launch_failures == 2:
                 self.ops.add_event(service, sv.throttled_message(service.name))
                 self.ops.service_action(service, "WARN", "SERVICE_TASK_START_IMPAIRED")
+        if not deployment.reached_running:
+            self._count_failure(service, deployment)
 
     def _count_failure(self, service: Service, deployment: Deployment) -> None:
         if deployment is not service.primary:
@@ -159,7 +171,8 @@ class Scheduler:
         if primary is None or service.status is sv.ServiceStatus.INACTIVE:
             return
         desired = service.desired_count if service.active else 0
-        primary.desired_count = desired
+        primary.desired_count = primary.requested_count = desired
+        self.ops.begin(primary)
         stopped = self._stops(service, primary, desired)
         started = self._starts(service, primary, desired)
         if stopped:
@@ -254,6 +267,16 @@ class Scheduler:
                 service, f"(service {service.name}) was unable to place a task. Reason: {reason}"
             )
             self._launch_failed(service, deployment)
+        if result.failures and service.primary is deployment:
+            # No task came to be, so no task event will bring the scheduler back: try
+            # again at once, or when the throttle allows (background work then, like the
+            # backoff itself, so that `settle()` returns).
+            hold = service.hold_until
+            if hold is None:
+                self.poke(service)
+            else:
+                wait = max(0.0, (hold - self.clock.now).total_seconds())
+                self.poke(service, after=wait, background=True)
         return result.tasks
 
     def _placements(

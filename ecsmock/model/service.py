@@ -118,6 +118,10 @@ class Revision:
         )
 
 
+# (requestedTaskCount, runningTaskCount, pendingTaskCount) of a ServiceRevisionSummary.
+TaskCounts = tuple[int, int, int]
+
+
 @dataclass(slots=True, kw_only=True)
 class Deployment:
     """One deployment of a service: a revision and the tasks started for it."""
@@ -129,6 +133,9 @@ class Deployment:
     desired_count: int
     created_at: datetime
     updated_at: datetime
+    # The task count the deployment asked for while PRIMARY: its ServiceDeployment's
+    # requestedTaskCount and the base of its circuit-breaker threshold.
+    requested_count: int = 0
     rollout_state: RolloutState = RolloutState.IN_PROGRESS
     rollout_reason: str = ""
     failed_tasks: int = 0
@@ -139,14 +146,20 @@ class Deployment:
     starting: dict[str, Task] = field(default_factory=dict)
     healthy: dict[str, Task] = field(default_factory=dict)
     stopping: dict[str, Task] = field(default_factory=dict)
-    # ServiceDeployment bookkeeping (DescribeServiceDeployments).
-    source_revisions: list[Revision] = field(default_factory=list)
+    # ServiceDeployment bookkeeping (DescribeServiceDeployments). The source revisions
+    # with their (requested, running, pending) task counts when the deployment began.
+    source_revisions: list[tuple[Revision, TaskCounts]] = field(default_factory=list)
+    # The target's counts frozen when the deployment finished: the service deployment docs
+    # say the revision's running count is "the number of running tasks when the
+    # deployment completed".
+    final_counts: TaskCounts | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
     stopped_at: datetime | None = None
     deployment_status: str = "PENDING"
     status_reason: str | None = None
     rollback_of: str | None = None  # the revision ARN a rollback returns to
+    rollback_target: str | None = None  # on the deployment rolled back: that ARN
     rollback_started_at: datetime | None = None
     # A rollback runs inside the failed deployment's ServiceDeployment: not listed itself.
     listed: bool = True
@@ -168,6 +181,18 @@ class Deployment:
                 elif status in ("PROVISIONING", "PENDING", "ACTIVATING"):
                     pending += 1
         return running, pending
+
+    def task_counts(self) -> TaskCounts:
+        """(requested, running, pending): a ServiceRevisionSummary's counts, frozen once over."""
+        if self.final_counts is not None:
+            return self.final_counts
+        running, pending = self.counts()
+        return (self.requested_count, running, pending)
+
+    def freeze_counts(self) -> None:
+        """The deployment finished: its ServiceDeployment keeps the counts of this moment."""
+        if self.final_counts is None:
+            self.final_counts = self.task_counts()
 
     def holds_tasks(self) -> bool:
         """Whether any task of the deployment is not yet STOPPED."""
@@ -337,6 +362,9 @@ def completed_reason(deployment_id: str) -> str:
 
 
 FAILED_REASON = "ECS deployment circuit breaker: tasks failed to start."
+# The statusReason of a service deployment a newer one replaced before it finished
+# (real list-service-deployments output quoted in kayac/ecspresso#929).
+REPLACED_REASON = "Replaced by a new service deployment."
 
 
 def rollback_reason(deployment_id: str) -> str:

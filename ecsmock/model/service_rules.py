@@ -111,11 +111,6 @@ def check_create(backend: Backend, cluster: Cluster, req: ServiceRequest) -> Tas
     """
     if not NAME_RE.fullmatch(req.name):
         raise InvalidParameterException(BAD_NAME)
-    if req.controller == "CODE_DEPLOY":
-        raise UnsupportedOperationError(
-            "ecsmock does not model services with the CODE_DEPLOY deployment controller yet "
-            "(task sets); the ECS and EXTERNAL controllers are modelled."
-        )
     if req.scheduling_strategy == "DAEMON" and req.controller != "ECS":
         raise InvalidParameterException(sv.DAEMON_CONTROLLER)
     if req.controller == "EXTERNAL":
@@ -135,6 +130,12 @@ def check_create(backend: Backend, cluster: Cluster, req: ServiceRequest) -> Tas
         return None
     td = backend.tasks.definitions.runnable(req.task_definition)
     check_launch(cluster, td, req.launch, req.scheduling_strategy)
+    if req.controller == "CODE_DEPLOY":
+        # Last, so that a request ECS would refuse gets ECS's error, not this one.
+        raise UnsupportedOperationError(
+            "ecsmock does not model services with the CODE_DEPLOY deployment controller yet "
+            "(task sets); the ECS and EXTERNAL controllers are modelled."
+        )
     return td
 
 

@@ -168,12 +168,13 @@ class ServiceOps:
             revision=revision,
             status=DeploymentStatus.PRIMARY,
             desired_count=service.desired_count,
+            requested_count=service.desired_count,
             created_at=now,
             updated_at=now,
             rollout_reason=reason or sv.in_progress_reason(deployment_id),
-            source_revisions=[d.revision for d in service.deployments if d.holds_tasks()],
-            started_at=now,
-            deployment_status="IN_PROGRESS",
+            source_revisions=[
+                (d.revision, d.task_counts()) for d in service.deployments if d.holds_tasks()
+            ],
             config=service.config,
         )
         for old in service.deployments:
@@ -188,6 +189,26 @@ class ServiceOps:
         self.scheduler.poke(service, after=delay)
         return deployment
 
+    def begin(self, deployment: Deployment) -> None:
+        """The scheduler's first pass over a new deployment: PENDING turns IN_PROGRESS.
+
+        Real service deployments are PENDING right after the call and start a moment later
+        (behaviour reference 7.11; the CLI example shows startedAt 1.6 s after createdAt).
+        """
+        if deployment.deployment_status == "PENDING":
+            deployment.deployment_status = "IN_PROGRESS"
+            deployment.started_at = self.backend.clock.now
+
+    def _supersede(self, service: Service) -> None:
+        """A new deployment replaces the unfinished ones: their service deployments end."""
+        now = self.backend.clock.now
+        for deployment in service.deployments:
+            if deployment.deployment_status in ("PENDING", "IN_PROGRESS", "ROLLBACK_IN_PROGRESS"):
+                deployment.freeze_counts()
+                deployment.deployment_status = "STOPPED"
+                deployment.status_reason = sv.REPLACED_REASON
+                deployment.finished_at = deployment.updated_at = now
+
     def complete(self, service: Service, deployment: Deployment) -> None:
         """The PRIMARY deployment reached its desired count, healthy, alone."""
         now = self.backend.clock.now
@@ -196,11 +217,9 @@ class ServiceOps:
         deployment.updated_at = now
         deployment.finished_at = now
         deployment.deployment_status = "SUCCESSFUL"
+        deployment.freeze_counts()
         if deployment.rollback_of is not None:
-            for failed in service.finished + service.deployments:
-                if failed.deployment_status == "ROLLBACK_IN_PROGRESS":
-                    failed.deployment_status = "ROLLBACK_SUCCESSFUL"
-                    failed.finished_at = now
+            self._rollback_ended(service, "ROLLBACK_SUCCESSFUL")
         service.last_completed = deployment.revision
         service.last_completed_id = deployment.id
         self.add_event(service, sv.completed_message(service.name, deployment.id))
@@ -211,10 +230,24 @@ class ServiceOps:
         self._fail(service, deployment, sv.FAILED_REASON)
         self.add_event(service, sv.failed_message(service.name, deployment.id))
         self.deployment_event(service, deployment, "ERROR", "SERVICE_DEPLOYMENT_FAILED")
-        if service.config.rollback and service.last_completed is not None:
+        if deployment.rollback_of is not None:
+            # A failing rollback is not rolled back again (that would loop for ever): it
+            # stays FAILED like a deployment without rollback, and the service deployment
+            # it belongs to ends ROLLBACK_FAILED.
+            self._rollback_ended(service, "ROLLBACK_FAILED")
+        elif service.config.rollback and service.last_completed is not None:
             self._roll_back(service, deployment)
         else:
             self._stopped(deployment, sv.FAILED_REASON)
+
+    def _rollback_ended(self, service: Service, status: str) -> None:
+        """The rollback under way finished: its failed service deployment records how."""
+        now = self.backend.clock.now
+        for failed in service.finished + service.deployments:
+            if failed.deployment_status == "ROLLBACK_IN_PROGRESS":
+                failed.deployment_status = status
+                failed.finished_at = failed.updated_at = now
+                failed.freeze_counts()
 
     def stop_deployment(self, service: Service, deployment: Deployment, rollback: bool) -> None:
         """StopServiceDeployment: ROLLBACK to the last completed revision, or ABORT."""
@@ -234,6 +267,7 @@ class ServiceOps:
         deployment.updated_at = now
 
     def _stopped(self, deployment: Deployment, reason: str) -> None:
+        deployment.freeze_counts()
         deployment.deployment_status = "STOPPED"
         deployment.status_reason = reason
         deployment.stopped_at = self.backend.clock.now
@@ -244,6 +278,7 @@ class ServiceOps:
         assert back_to is not None
         deployment.deployment_status = "ROLLBACK_IN_PROGRESS"
         deployment.rollback_started_at = self.backend.clock.now
+        deployment.rollback_target = target.arn
         self.add_event(service, sv.rollback_message(service.name, back_to))
         service.revision = target
         rollback = self.start_deployment(service, target, reason=sv.rollback_reason(back_to))
@@ -333,8 +368,14 @@ class ServiceOps:
         revision = apply_update(self.backend, cluster, service, upd)
         if revision is not None:
             service.revision = revision
+            self._supersede(service)
             self.start_deployment(service, revision)
         else:
+            primary = service.primary
+            if primary is not None and primary.desired_count != service.desired_count:
+                # The PRIMARY deployment's target follows the service's at once.
+                primary.desired_count = primary.requested_count = service.desired_count
+                primary.updated_at = self.backend.clock.now
             self.scheduler.poke(service)
         return service
 
@@ -354,6 +395,9 @@ class ServiceOps:
             cluster.draining_services_count += 1
         service.status = ServiceStatus.DRAINING
         service.desired_count = 0
+        if service.primary is not None:
+            service.primary.desired_count = service.primary.requested_count = 0
+            service.primary.updated_at = self.backend.clock.now
         if service.primary is None or not any(d.holds_tasks() for d in service.deployments):
             self.make_inactive(service)
         else:
