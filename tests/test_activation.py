@@ -497,19 +497,16 @@ def test_the_user_agent_header_is_the_one_botocore_builds() -> None:
     assert seen[3][0] != seen[2][0]  # the paginator's call carries its feature id
 
 
-def test_an_unmodelled_feature_is_said_as_such_even_when_not_strict() -> None:
-    """A feature ecsmock does not model raises UnsupportedOperationError, never a 500."""
+def test_an_unmodelled_feature_is_said_as_such_even_when_not_strict(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A feature a handler does not model raises UnsupportedOperationError, never a 500."""
+
+    def unmodelled(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
+        raise UnsupportedOperationError("ecsmock does not model this feature yet")
+
+    monkeypatch.setitem(REGISTRY, "ListClusters", unmodelled)
     with mock_ecs(strict=False):
         client = ecs_client()
-        client.create_cluster()
-        client.register_task_definition(
-            family="web", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 64}]
-        )
-        with pytest.raises(UnsupportedOperationError, match="CODE_DEPLOY"):
-            client.create_service(
-                serviceName="cd",
-                taskDefinition="web",
-                desiredCount=1,
-                deploymentController={"type": "CODE_DEPLOY"},
-            )
-        assert client.list_services()["serviceArns"] == []
+        with pytest.raises(UnsupportedOperationError, match="this feature"):
+            client.list_clusters()

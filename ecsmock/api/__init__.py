@@ -9,6 +9,7 @@ from ecsmock.api import (
     services,
     tags,
     task_definitions,
+    task_sets,
     tasks,
 )
 from ecsmock.api._registry import REGISTRY, Handler, operation
@@ -23,5 +24,6 @@ __all__ = [
     "services",
     "tags",
     "task_definitions",
+    "task_sets",
     "tasks",
 ]

@@ -8,6 +8,7 @@ from ecsmock.api._fresh import fresh
 from ecsmock.api._views import strategy_view, tags_view
 from ecsmock.model.service import SERVICE_ROLE as _ROLE
 from ecsmock.model.service import Deployment, DeploymentConfig, Revision, Service, TaskCounts
+from ecsmock.model.taskset import TaskSet
 
 # What a Fargate platform version asked as LATEST resolves to on Linux (spec 7.1).
 LATEST_LINUX = "1.4.0"
@@ -25,6 +26,16 @@ def config_view(config: DeploymentConfig) -> dict[str, Any]:
         "alarms": fresh(config.alarms),
     }
     out.update(fresh(config.extra))
+    return out
+
+
+def launch_view(revision: Revision, resolved: bool) -> dict[str, Any]:
+    """Launch type or strategy, platform and network of a revision, as ECS echoes them.
+
+    `resolved`: deployments and task sets show the platform version LATEST resolves to.
+    """
+    out: dict[str, Any] = {}
+    _launch(out, revision, resolved)
     return out
 
 
@@ -86,7 +97,8 @@ def service_view(service: Service, with_tags: bool = False) -> dict[str, Any]:
     out["deploymentConfiguration"] = config_view(service.config)
     out["deployments"] = [deployment_view(d, service) for d in service.deployments]
     if service.controller != "ECS":
-        out["taskSets"] = []
+        sets = [s for s in service.task_sets if isinstance(s, TaskSet)]
+        out["taskSets"] = [task_set_view(s, service) for s in sets]
     if _uses_service_role(service):
         out["roleArn"] = service.role_arn or _ROLE.format(account=service.arn.split(":")[4])
     out["events"] = [
@@ -219,4 +231,39 @@ def brief_view(d: Deployment, service: Service) -> dict[str, Any]:
         out["finishedAt"] = d.finished_at.timestamp()
     if d.status_reason is not None:
         out["statusReason"] = d.status_reason
+    return out
+
+
+def task_set_view(task_set: TaskSet, service: Service, with_tags: bool = False) -> dict[str, Any]:
+    """The TaskSet object."""
+    running, pending = task_set.counts()
+    out: dict[str, Any] = {
+        "id": task_set.id,
+        "taskSetArn": task_set.arn,
+        "serviceArn": service.arn,
+        "clusterArn": service.cluster_arn,
+    }
+    if task_set.started_by is not None:
+        out["startedBy"] = task_set.started_by
+    if task_set.external_id is not None:
+        out["externalId"] = task_set.external_id
+    out.update(
+        {
+            "status": str(task_set.set_status),
+            "taskDefinition": task_set.revision.task_definition.arn,
+            "computedDesiredCount": task_set.desired_count,
+            "pendingCount": pending,
+            "runningCount": running,
+            "createdAt": task_set.created_at.timestamp(),
+            "updatedAt": task_set.updated_at.timestamp(),
+        }
+    )
+    out.update(launch_view(task_set.revision, resolved=True))
+    out["loadBalancers"] = fresh(task_set.revision.load_balancers)
+    out["serviceRegistries"] = fresh(task_set.revision.service_registries)
+    out["scale"] = {"value": float(task_set.scale), "unit": "PERCENT"}
+    out["stabilityStatus"] = str(task_set.stability)
+    if task_set.stability_at is not None:
+        out["stabilityStatusAt"] = task_set.stability_at.timestamp()
+    out["tags"] = tags_view(task_set.tags) if with_tags else []
     return out

@@ -51,7 +51,8 @@ def default_config(scheduling: str) -> DeploymentConfig:
     return DeploymentConfig()
 
 
-def _launch_in(params: Params) -> Launch:
+def launch_in(params: Params) -> Launch:
+    """Launch type or strategy, platform, network, load balancers and registries."""
     strategy = params.get("capacityProviderStrategy")
     raw_network = params.get("networkConfiguration")
     return Launch(
@@ -87,7 +88,7 @@ def create_service(backend: Backend, params: Params) -> Body:
         name=params["serviceName"],
         task_definition=params.get("taskDefinition"),
         desired_count=params.get("desiredCount"),
-        launch=_launch_in(params),
+        launch=launch_in(params),
         scheduling_strategy=scheduling,
         controller=controller,
         config=config_in(params.get("deploymentConfiguration"), default_config(scheduling)),
@@ -117,7 +118,7 @@ def update_service(backend: Backend, params: Params) -> Body:
         service=params["service"],
         task_definition=params.get("taskDefinition"),
         desired_count=params.get("desiredCount"),
-        launch=_launch_in(params),
+        launch=launch_in(params),
         config=None if raw_config is None else config_in(raw_config, service.config),
         placement_constraints=fresh(params.get("placementConstraints")),
         placement_strategy=fresh(params.get("placementStrategy")),

@@ -34,6 +34,7 @@ from ecsmock.model.cluster import (
 )
 from ecsmock.model.services import ServiceOps
 from ecsmock.model.taskops import TaskOps
+from ecsmock.model.tasksets import TaskSetOps
 from ecsmock.model.timing import REALISTIC, TimingProfile
 
 __all__ = ["DEFAULT_CLUSTER", "INACTIVE_CLUSTER_TTL", "Backend", "ClusterSpec", "Tagged"]
@@ -89,12 +90,14 @@ class Backend:
         self.settings = AccountSettings(account)
         self.tasks = TaskOps(self, timing, behaviour or Behaviour())
         self.services = ServiceOps(self, timing)
+        self.task_sets = TaskSetOps(self)
         # Each taggable resource kind registers the resolver of its ARNs here.
         self.taggable: dict[str, TagResolver] = {
             "cluster": self._tagged_cluster,
             "task": self._tagged_task,
             "task-definition": self._tagged_task_definition,
             "service": self.services.tagged,
+            "task-set": self.task_sets.tagged,
         }
 
     def arn(self, resource: str) -> str:
@@ -381,4 +384,6 @@ class Backend:
         out: list[str] = []
         for name, cluster in self.clusters.items():
             out += [f"cluster {name}: {problem}" for problem in cl.problems(name, cluster)]
-        return out + self.tasks.invariants() + self.services.invariants()
+        return (
+            out + self.tasks.invariants() + self.services.invariants() + self.task_sets.invariants()
+        )

@@ -139,7 +139,7 @@ class Scheduler:
         self.poke(service)
 
     def _launch_failed(self, service: Service, deployment: Deployment) -> None:
-        if deployment is not service.primary:
+        if deployment is not service.primary and deployment not in service.task_sets:
             return  # a superseded deployment's launch says nothing about the current one
         # Throttle first: a circuit-breaker rollback below starts a deployment afresh.
         service.launch_failures += 1
@@ -167,6 +167,10 @@ class Scheduler:
 
     def _pass(self, service: Service) -> None:
         service.pending_pass = None
+        if service.controller != "ECS":
+            if service.status is not sv.ServiceStatus.INACTIVE:
+                self.backend.task_sets.run_pass(service)
+            return
         primary = service.primary
         if primary is None or service.status is sv.ServiceStatus.INACTIVE:
             return

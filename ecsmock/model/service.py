@@ -246,6 +246,8 @@ class Service:
     purge: Scheduled | None = None
     last_completed: Revision | None = None
     last_completed_id: str | None = None
+    # EXTERNAL and CODE_DEPLOY services: their task sets (model.taskset.TaskSet), oldest first.
+    task_sets: list[Deployment] = field(default_factory=list)
 
     @property
     def primary(self) -> Deployment | None:
@@ -258,9 +260,9 @@ class Service:
         return self.status is ServiceStatus.ACTIVE
 
     def counts(self) -> tuple[int, int]:
-        """(runningCount, pendingCount) summed over the deployments."""
+        """(runningCount, pendingCount) summed over the deployments and task sets."""
         running = pending = 0
-        for deployment in self.deployments:
+        for deployment in (*self.deployments, *self.task_sets):
             r, p = deployment.counts()
             running += r
             pending += p

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ecsmock.errors import InvalidParameterException, UnsupportedOperationError
+from ecsmock.errors import InvalidParameterException
 from ecsmock.model import run as rules
 from ecsmock.model import service as sv
 from ecsmock.model import tags as tag_rules
@@ -130,12 +130,6 @@ def check_create(backend: Backend, cluster: Cluster, req: ServiceRequest) -> Tas
         return None
     td = backend.tasks.definitions.runnable(req.task_definition)
     check_launch(cluster, td, req.launch, req.scheduling_strategy)
-    if req.controller == "CODE_DEPLOY":
-        # Last, so that a request ECS would refuse gets ECS's error, not this one.
-        raise UnsupportedOperationError(
-            "ecsmock does not model services with the CODE_DEPLOY deployment controller yet "
-            "(task sets); the ECS and EXTERNAL controllers are modelled."
-        )
     return td
 
 
@@ -171,9 +165,16 @@ def revision_of(
     now: datetime,
 ) -> Revision:
     """The first ServiceRevision of a service."""
+    return resolved_revision(backend, service, td, req.launch)
+
+
+def resolved_revision(
+    backend: Backend, service: Service, td: TaskDefinition, launch: Launch
+) -> Revision:
+    """What `launch` runs `td` on, resolved in the service's cluster (checked already)."""
     cluster = backend.clusters[service.cluster_name]
-    launch_type, strategy = _resolved(cluster, req.launch)
-    version = req.launch.platform_version
+    launch_type, strategy = _resolved(cluster, launch)
+    version = launch.platform_version
     if version is None and (launch_type or "FARGATE") == "FARGATE":
         version = "LATEST"
     return Revision(
@@ -183,11 +184,11 @@ def revision_of(
         strategy=strategy,
         platform_version=version,
         platform_family="Linux" if version is not None else None,
-        network=req.launch.network,
-        network_raw=req.launch.network_raw,
-        load_balancers=list(req.launch.load_balancers or []),
-        service_registries=list(req.launch.service_registries or []),
-        created_at=now,
+        network=launch.network,
+        network_raw=launch.network_raw,
+        load_balancers=list(launch.load_balancers or []),
+        service_registries=list(launch.service_registries or []),
+        created_at=backend.clock.now,
     )
 
 

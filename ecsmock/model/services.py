@@ -148,7 +148,11 @@ class ServiceOps:
         cluster.active_services_count += 1
         if td is not None:
             service.revision = revision_of(self.backend, service, req, td, now)
-            self.start_deployment(service, service.revision, first=True)
+            if req.controller == "CODE_DEPLOY":
+                # ECS makes the first task set itself, PRIMARY at 100 % (behaviour ref. 8).
+                self.backend.task_sets.first_code_deploy_set(service, service.revision)
+            else:
+                self.start_deployment(service, service.revision, first=True)
         return service
 
     # -- deployments ----------------------------------------------------------------------
@@ -398,7 +402,8 @@ class ServiceOps:
         if service.primary is not None:
             service.primary.desired_count = service.primary.requested_count = 0
             service.primary.updated_at = self.backend.clock.now
-        if service.primary is None or not any(d.holds_tasks() for d in service.deployments):
+        groups = (*service.deployments, *service.task_sets)
+        if not any(group.holds_tasks() for group in groups):
             self.make_inactive(service)
         else:
             self.scheduler.poke(service)
@@ -432,7 +437,8 @@ def _service_problems(service: Service) -> list[str]:
         out.append(f"{name}: {len(primaries)} PRIMARY deployments")
     if service.deployments and service.deployments[0].status is not DeploymentStatus.PRIMARY:
         out.append(f"{name}: first deployment is not PRIMARY")
-    for d in service.deployments:
+    groups = (*service.deployments, *service.task_sets)
+    for d in groups:
         buckets = (d.starting, d.healthy, d.stopping)
         for bucket in buckets:
             for task in bucket.values():
@@ -446,10 +452,7 @@ def _service_problems(service: Service) -> list[str]:
                 out.append(f"{name}: healthy task {task.id} not RUNNING")
     running, pending = service.counts()
     tasks: list[Task] = [
-        t
-        for d in service.deployments
-        for b in (d.starting, d.healthy, d.stopping)
-        for t in b.values()
+        t for d in groups for b in (d.starting, d.healthy, d.stopping) for t in b.values()
     ]
     if running != sum(1 for t in tasks if t.last_status is TaskStatus.RUNNING):
         out.append(f"{name}: runningCount disagrees with its tasks")

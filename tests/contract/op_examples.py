@@ -45,6 +45,12 @@ class Facts:
     task_arns: list[str] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
     deployment_arns: list[str] = field(default_factory=list)
+    task_set_ids: list[str] = field(default_factory=list)
+
+    @property
+    def task_set(self) -> str:
+        return self.task_set_ids[0] if self.task_set_ids else "ecs-svc/1234567890123456789"
+
     revision_arns: list[str] = field(default_factory=list)
 
     @property
@@ -98,6 +104,10 @@ class Facts:
             "serviceDeploymentArns": [*self.deployment_arns, MISSING_DEPLOYMENT],
             "serviceRevisionArns": [*self.revision_arns, MISSING_REVISION],
             "namespace": ["web-ns", "nope-ns"],
+            "taskSet": [*self.task_set_ids, "ecs-svc/1"],
+            "taskSets": [*self.task_set_ids, "ecs-svc/1"],
+            "primaryTaskSet": [*self.task_set_ids, "ecs-svc/1"],
+            "externalId": ["deploy-1"],
         }
 
 
@@ -188,6 +198,29 @@ def _populate_services(client: Any, facts: Facts) -> None:
     facts.deployment_arns = [d["serviceDeploymentArn"] for d in listed["serviceDeployments"]]
     facts.revision_arns = [d["targetServiceRevisionArn"] for d in listed["serviceDeployments"]]
     facts.tokens += _token(client, "ListServices", {"cluster": "web", "maxResults": 1})
+    if "CreateTaskSet" in REGISTRY:
+        call(
+            client,
+            "CreateService",
+            {
+                "cluster": "web",
+                "serviceName": "ext",
+                "desiredCount": 2,
+                "deploymentController": {"type": "EXTERNAL"},
+            },
+        )
+        for scale in (100.0, 0.0):
+            made = call(client, "CreateTaskSet", {**TASK_SET, "scale": {"value": scale}})
+            facts.task_set_ids.append(made["taskSet"]["id"])
+
+
+TASK_SET: dict[str, Any] = {
+    "cluster": "web",
+    "service": "ext",
+    "taskDefinition": "fam",
+    "launchType": "FARGATE",
+    "networkConfiguration": NETWORK,
+}
 
 
 Example = Callable[[Facts], dict[str, Any]]
@@ -341,6 +374,38 @@ EXAMPLES: dict[str, Example] = {
     "ListServiceDeployments": _({"cluster": "web", "service": "api", "status": ["IN_PROGRESS"]}),
     "DescribeServiceRevisions": lambda facts: {
         "serviceRevisionArns": [*facts.revision_arns, MISSING_REVISION]
+    },
+    "CreateTaskSet": _(
+        {
+            **TASK_SET,
+            "externalId": "deploy-2",
+            "scale": {"value": 50.0, "unit": "PERCENT"},
+            "tags": [{"key": "color", "value": "green"}],
+            "clientToken": "ts-1",
+        }
+    ),
+    "DescribeTaskSets": lambda facts: {
+        "cluster": "web",
+        "service": "ext",
+        "taskSets": [*facts.task_set_ids, "ecs-svc/1"],
+        "include": ["TAGS"],
+    },
+    "UpdateTaskSet": lambda facts: {
+        "cluster": "web",
+        "service": "ext",
+        "taskSet": facts.task_set,
+        "scale": {"value": 25.0, "unit": "PERCENT"},
+    },
+    "UpdateServicePrimaryTaskSet": lambda facts: {
+        "cluster": "web",
+        "service": "ext",
+        "primaryTaskSet": facts.task_set,
+    },
+    "DeleteTaskSet": lambda facts: {
+        "cluster": "web",
+        "service": "ext",
+        "taskSet": facts.task_set,
+        "force": True,
     },
     "StopServiceDeployment": lambda facts: {
         "serviceDeploymentArn": facts.deployment_arn,
