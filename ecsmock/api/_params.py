@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ecsmock.errors import InvalidParameterException
@@ -93,3 +93,47 @@ def with_token(body: dict[str, Any], token: str | None) -> dict[str, Any]:
     if token is not None:
         body["nextToken"] = token
     return body
+
+
+def batch_refs(
+    params: dict[str, Any], member: str, most: int, label: str | None = None
+) -> list[str]:
+    """The ids/ARNs a Describe* call names: not empty, at most `most`.
+
+    Raises:
+        InvalidParameterException: `<Label> cannot be empty.` (as `Tasks cannot be empty.`)
+            or over `most` items (`taskIds can have at most 100 items.`, `label`
+            naming the list when it is not `member`).
+    """
+    refs: list[str] = params[member]
+    if not refs:
+        raise InvalidParameterException(f"{member.capitalize()} cannot be empty.")
+    check_max_items(label or member, refs, most)
+    return refs
+
+
+def check_include(params: dict[str, Any], allowed: Sequence[str]) -> set[str]:
+    """The `include` options given, each one of `allowed`."""
+    include: list[str] = params.get("include", [])
+    for name in include:
+        check_enum("include", name, allowed)
+    return set(include)
+
+
+def describe(
+    refs: Sequence[str],
+    find: Callable[[str], T | None],
+    view: Callable[[T], dict[str, Any]],
+    arn_of: Callable[[str], str],
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Found items as views, in request order, and `MISSING` failures with full ARNs."""
+    found: list[dict[str, Any]] = []
+    failures: list[dict[str, str]] = []
+    for ref in refs:
+        item = find(ref)
+        if item is None:
+            arn = ref if ref.startswith("arn:") else arn_of(ref)
+            failures.append({"arn": arn, "reason": "MISSING"})
+        else:
+            found.append(view(item))
+    return found, failures

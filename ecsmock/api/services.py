@@ -7,7 +7,13 @@ from typing import Any
 
 from ecsmock.api._enums import check_enums
 from ecsmock.api._fresh import fresh
-from ecsmock.api._params import check_enum, check_max_items, page, with_token
+from ecsmock.api._params import (
+    batch_refs,
+    check_include,
+    describe,
+    page,
+    with_token,
+)
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import strategy_in, tags_in
 from ecsmock.api.service_views import service_view
@@ -144,22 +150,15 @@ def delete_service(backend: Backend, params: Params) -> Body:
 @operation("DescribeServices")
 def describe_services(backend: Backend, params: Params) -> Body:
     """DescribeServices: up to 10 names/ARNs; unknown ones are MISSING failures."""
-    refs = params["services"]
-    if not refs:
-        raise InvalidParameterException("Services cannot be empty.")
-    check_max_items("services", refs, MAX_DESCRIBE)
-    include = params.get("include", [])
-    for name in include:
-        check_enum("include", name, ("TAGS",))
-    cluster = backend.cluster(params.get("cluster"))
-    services, failures = [], []
-    for ref in refs:
-        found = backend.services.find(cluster.name, ref)
-        if found is None:
-            arn = ref if ref.startswith("arn:") else backend.arn(f"service/{cluster.name}/{ref}")
-            failures.append({"arn": arn, "reason": "MISSING"})
-        else:
-            services.append(service_view(found, "TAGS" in include))
+    refs = batch_refs(params, "services", MAX_DESCRIBE)
+    with_tags = "TAGS" in check_include(params, ("TAGS",))
+    name = backend.cluster(params.get("cluster")).name
+    services, failures = describe(
+        refs,
+        lambda ref: backend.services.find(name, ref),
+        lambda service: service_view(service, with_tags),
+        lambda ref: backend.arn(f"service/{name}/{ref}"),
+    )
     return {"services": services, "failures": failures}
 
 

@@ -6,7 +6,15 @@ import json
 from typing import Any
 
 from ecsmock.api._enums import check_enums
-from ecsmock.api._params import check_enum, check_max_items, page, with_token
+from ecsmock.api._params import (
+    batch_refs,
+    check_enum,
+    check_include,
+    check_max_items,
+    describe,
+    page,
+    with_token,
+)
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import strategy_in, tags_in
 from ecsmock.api.task_views import task_view
@@ -135,23 +143,15 @@ def stop_task(backend: Backend, params: Params) -> Body:
 @operation("DescribeTasks")
 def describe_tasks(backend: Backend, params: Params) -> Body:
     """DescribeTasks: up to 100 ids/ARNs; unknown ones are MISSING failures."""
-    refs = params["tasks"]
-    if not refs:
-        raise InvalidParameterException("Tasks cannot be empty.")
-    check_max_items("taskIds", refs, MAX_DESCRIBE)
-    include = params.get("include", [])
-    for name in include:
-        check_enum("include", name, ("TAGS",))
-    cluster = backend.cluster(params.get("cluster"))
-    with_tags = "TAGS" in include
-    tasks, failures = [], []
-    for ref in refs:
-        task = backend.tasks.find(cluster.name, ref)
-        if task is None:
-            arn = ref if ref.startswith("arn:") else backend.arn(f"task/{cluster.name}/{ref}")
-            failures.append({"arn": arn, "reason": "MISSING"})
-        else:
-            tasks.append(task_view(task, with_tags))
+    refs = batch_refs(params, "tasks", MAX_DESCRIBE, "taskIds")
+    with_tags = "TAGS" in check_include(params, ("TAGS",))
+    name = backend.cluster(params.get("cluster")).name
+    tasks, failures = describe(
+        refs,
+        lambda ref: backend.tasks.find(name, ref),
+        lambda task: task_view(task, with_tags),
+        lambda ref: backend.arn(f"task/{name}/{ref}"),
+    )
     return {"tasks": tasks, "failures": failures}
 
 
