@@ -70,6 +70,8 @@ def deployment_view(d: Deployment, service: Service) -> dict[str, Any]:
     if service.controller == "ECS":
         out["rolloutState"] = str(d.rollout_state)
         out["rolloutStateReason"] = d.rollout_reason
+    if d.revision.service_connect is not None:
+        out["serviceConnectConfiguration"] = fresh(d.revision.service_connect)
     return out
 
 

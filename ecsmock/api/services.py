@@ -69,6 +69,7 @@ def launch_in(params: Params) -> Launch:
         network_raw=None if raw_network is None else _network_echo(raw_network),
         load_balancers=fresh(params.get("loadBalancers")),
         service_registries=fresh(params.get("serviceRegistries")),
+        service_connect=fresh(params.get("serviceConnectConfiguration")),
     )
 
 

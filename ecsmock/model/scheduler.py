@@ -174,6 +174,9 @@ class Scheduler:
         primary = service.primary
         if primary is None or service.status is sv.ServiceStatus.INACTIVE:
             return
+        if service.scheduling_strategy == "DAEMON" and service.active:
+            # DAEMON: desiredCount is computed, one task per eligible container instance.
+            service.desired_count = self.ops.daemon_slots(service)
         desired = service.desired_count if service.active else 0
         primary.desired_count = primary.requested_count = desired
         self.ops.begin(primary)

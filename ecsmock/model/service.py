@@ -104,6 +104,7 @@ class Revision:
     load_balancers: list[dict[str, Any]]
     service_registries: list[dict[str, Any]]
     created_at: datetime
+    service_connect: dict[str, Any] | None = None  # serviceConnectConfiguration, echoed
 
     def same_config(self, other: Revision) -> bool:
         """Whether a new deployment would run exactly this."""
@@ -115,6 +116,7 @@ class Revision:
             and self.network_raw == other.network_raw
             and self.load_balancers == other.load_balancers
             and self.service_registries == other.service_registries
+            and self.service_connect == other.service_connect
         )
 
 

@@ -57,6 +57,7 @@ class Launch:
     network_raw: dict[str, Any] | None = None
     load_balancers: list[dict[str, Any]] | None = None
     service_registries: list[dict[str, Any]] | None = None
+    service_connect: dict[str, Any] | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -189,6 +190,7 @@ def resolved_revision(
         load_balancers=list(launch.load_balancers or []),
         service_registries=list(launch.service_registries or []),
         created_at=backend.clock.now,
+        service_connect=launch.service_connect,
     )
 
 
@@ -232,6 +234,7 @@ def _changes_what_runs(upd: ServiceUpdate) -> bool:
             launch.network,
             launch.load_balancers,
             launch.service_registries,
+            launch.service_connect,
         )
     )
 
@@ -253,6 +256,11 @@ def _next_revision(
         network_raw=launch.network_raw if launch.network is not None else current.network_raw,
         load_balancers=_or(launch.load_balancers, current.load_balancers),
         service_registries=_or(launch.service_registries, current.service_registries),
+        service_connect=(
+            launch.service_connect
+            if launch.service_connect is not None
+            else current.service_connect
+        ),
     )
     check_launch(cluster, td, merged, service.scheduling_strategy)
     launch_type, strategy = _resolved(cluster, merged)
@@ -267,6 +275,7 @@ def _next_revision(
         network_raw=merged.network_raw,
         load_balancers=list(merged.load_balancers or []),
         service_registries=list(merged.service_registries or []),
+        service_connect=merged.service_connect,
         created_at=backend.clock.now,
     )
 

@@ -154,6 +154,16 @@ class ServiceOps(DeploymentFlow):
                 self.start_deployment(service, service.revision, first=True)
         return service
 
+    def daemon_slots(self, service: Service) -> int:
+        """How many tasks a DAEMON service runs (behaviour reference 7.5).
+
+        One per ACTIVE container instance of its cluster that meets its constraints.
+        Container instances are not modelled yet (the EC2 launch type's issue), so no
+        instance can be eligible; this is the point where they will be counted.
+        """
+        del service
+        return 0
+
     def make_inactive(self, service: Service) -> None:
         """A DRAINING service whose tasks are all gone: INACTIVE, purged an hour later."""
         cluster = self.backend.clusters.get(service.cluster_name)

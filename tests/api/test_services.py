@@ -493,3 +493,36 @@ def test_name_of_an_inactive_service_can_be_reused(web: Any, ecs: ECSMock) -> No
     ecs.advance(3601)  # the old one's purge must not take the new one
     assert describe(web)["status"] == "ACTIVE"
     assert ecs.invariants() == []
+
+
+def test_service_connect_configuration_is_echoed_and_redeploys(web: Any, ecs: ECSMock) -> None:
+    connect = {
+        "enabled": True,
+        "namespace": "web-ns",
+        "services": [{"portName": "http", "clientAliases": [{"port": 80}]}],
+    }
+    service = create(web, serviceConnectConfiguration=connect)
+    assert service["deployments"][0]["serviceConnectConfiguration"] == connect
+    ecs.settle()
+    changed = {**connect, "enabled": False}
+    updated = web.update_service(service="web", serviceConnectConfiguration=changed)["service"]
+    assert [d["status"] for d in updated["deployments"]] == ["PRIMARY", "ACTIVE"]
+    assert updated["deployments"][0]["serviceConnectConfiguration"] == changed
+    same = web.update_service(service="web", serviceConnectConfiguration=changed)["service"]
+    assert len(same["deployments"]) == 2  # the same configuration again starts nothing
+
+
+def test_a_daemon_service_computes_its_count_from_container_instances(
+    web: Any, ecs: ECSMock
+) -> None:
+    service = web.create_service(
+        serviceName="agent", taskDefinition="job", schedulingStrategy="DAEMON", launchType="EC2"
+    )["service"]
+    assert (service["schedulingStrategy"], service["desiredCount"]) == ("DAEMON", 0)
+    config = service["deploymentConfiguration"]
+    assert (config["maximumPercent"], config["minimumHealthyPercent"]) == (100, 0)
+    ecs.settle()
+    service = describe(web, "agent")
+    # No container instance can be registered yet: nothing to run, steady at once.
+    assert (service["desiredCount"], service["runningCount"]) == (0, 0)
+    assert service["deployments"][0]["rolloutState"] == "COMPLETED"
