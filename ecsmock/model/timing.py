@@ -33,8 +33,9 @@ class TimingProfile:
     # A RUNNING service task with no container health check counts as healthy this long
     # after it started (DeploymentConfiguration docs: "wait for 40 seconds").
     service_healthy_after: float = 40.0
-    # A task set's computedDesiredCount follows a change of scale or desired count after
-    # this long (observed 2-6 s, behaviour reference 8).
+    # A task set's computedDesiredCount follows CreateTaskSet/UpdateTaskSet after this long
+    # (observed 2-6 s, behaviour reference 8); a service's desiredCount change applies at
+    # the scheduler's next pass.
     task_set_recompute: float = 2.0
     # Seeded jitter as a fraction of each duration (0 = exact, reproducible either way).
     jitter: float = 0.0
