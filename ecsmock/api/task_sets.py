@@ -54,14 +54,11 @@ def describe_task_sets(backend: Backend, params: Params) -> Body:
     if refs is None:
         sets = backend.task_sets.of(service)
         return {"taskSets": [task_set_view(s, service, with_tags) for s in sets], "failures": []}
-    found, failures = [], []
-    for ref in refs:
-        task_set = backend.task_sets.find(service, ref)
-        if task_set is None:
-            failures.append({"arn": ref, "reason": "MISSING"})
-        else:
-            found.append(task_set_view(task_set, service, with_tags))
-    return {"taskSets": found, "failures": failures}
+    found, missing = backend.task_sets.describe(service, refs)
+    return {
+        "taskSets": [task_set_view(s, service, with_tags) for s in found],
+        "failures": [{"arn": ref, "reason": "MISSING"} for ref in missing],
+    }
 
 
 @operation("UpdateTaskSet")

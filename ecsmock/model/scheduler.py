@@ -131,10 +131,11 @@ class Scheduler:
             # healthCheckGracePeriodSeconds: unhealthy checks are ignored until it ends.
             self.clock.schedule(lambda: self.task_health(task), at=grace_end)
             return
-        self.ops.add_event(service, sv.unhealthy_message(service.name, task.id))
+        label = _label(service, deployment)
+        self.ops.add_event(service, sv.unhealthy_message(label, task.id))
         self._stop(service, deployment, task, sv.HEALTH_REASON)
         # Behaviour reference 7.9: at the same instant as the matching "has stopped".
-        self.ops.add_event(service, sv.stopped_message(service.name, [task]))
+        self.ops.add_event(service, sv.stopped_message(label, [task]))
         self._count_failure(service, deployment)
         self.poke(service)
 
@@ -144,10 +145,11 @@ class Scheduler:
         # Throttle first: a circuit-breaker rollback below starts a deployment afresh.
         service.launch_failures += 1
         if service.launch_failures >= 2:
-            backoff = min(MAX_BACKOFF, 10.0 * 2 ** (service.launch_failures - 2))
+            # 10 s doubling to the cap (the exponent is bounded: no float overflow).
+            backoff = min(MAX_BACKOFF, 10.0 * 2 ** min(service.launch_failures - 2, 7))
             service.hold_until = self.clock.now + timedelta(seconds=backoff)
             if service.launch_failures == 2:
-                self.ops.add_event(service, sv.throttled_message(service.name))
+                self.ops.add_event(service, sv.throttled_message(_label(service, deployment)))
                 self.ops.service_action(service, "WARN", "SERVICE_TASK_START_IMPAIRED")
         if not deployment.reached_running:
             self._count_failure(service, deployment)
@@ -257,10 +259,8 @@ class Scheduler:
     def _launch(self, service: Service, deployment: Deployment, count: int) -> list[Task]:
         placements = self._placements(service, deployment, count)
         if placements is None:
-            self.ops.add_event(service, sv.no_instances_message(service.name))
-            self.ops.service_action(
-                service, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE", reason="RESOURCE:CPU"
-            )
+            self.ops.add_event(service, sv.no_instances_message(_label(service, deployment)))
+            self.ops.service_action(service, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE")
             return []
         spec = self.ops.task_spec(service, deployment)
 
@@ -271,10 +271,12 @@ class Scheduler:
         result = self.tasks.start_tasks(spec, placements, on_created=adopt)
         for _, reason in result.failures:
             self.ops.add_event(
-                service, f"(service {service.name}) was unable to place a task. Reason: {reason}"
+                service,
+                f"(service {_label(service, deployment)}) was unable to place a task. "
+                f"Reason: {reason}",
             )
             self._launch_failed(service, deployment)
-        if result.failures and service.primary is deployment:
+        if result.failures and (service.primary is deployment or deployment in service.task_sets):
             # No task came to be, so no task event will bring the scheduler back: try
             # again at once, or when the throttle allows (background work then, like the
             # backoff itself, so that `settle()` returns).
@@ -298,7 +300,9 @@ class Scheduler:
         if not all(rules.is_fargate_provider(i.capacity_provider) for i in revision.strategy):
             return None
         already: dict[str, int] = {}
-        for d in service.deployments:
+        # A task set's strategy applies over its own tasks; a deployment's over the service's.
+        groups = [deployment] if deployment in service.task_sets else service.deployments
+        for d in groups:
             for task in (*d.starting.values(), *d.healthy.values()):
                 name = task.capacity_provider_name or ""
                 already[name] = already.get(name, 0) + 1
@@ -362,6 +366,13 @@ class Scheduler:
     def forget(self, task: Task) -> None:
         """A task was purged after its retention."""
         self.owner.pop(task.id, None)
+
+
+def _label(service: Service, group: Deployment) -> str:
+    """`web`, or `web, taskSet ecs-svc/...` for a task set: what events name."""
+    if group in service.task_sets:
+        return f"{service.name}, taskSet {group.id}"
+    return service.name
 
 
 def _running(task: Task) -> bool:

@@ -124,7 +124,7 @@ class Revision:
 TaskCounts = tuple[int, int, int]
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True, eq=False)  # identity: deployments are entities
 class Deployment:
     """One deployment of a service: a revision and the tasks started for it."""
 
@@ -210,7 +210,7 @@ class ServiceEvent:
     message: str
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True, eq=False)  # identity: services are entities
 class Service:
     """A service of a cluster."""
 

@@ -238,6 +238,10 @@ class ServiceOps(DeploymentFlow):
         if service.primary is not None:
             service.primary.desired_count = service.primary.requested_count = 0
             service.primary.updated_at = self.backend.clock.now
+        if service.controller != "ECS":
+            self.backend.task_sets.drain_all(service)
+            # Sets without tasks have nothing to drain: gone at once, as after a pass.
+            service.task_sets[:] = [s for s in service.task_sets if s.holds_tasks()]
         groups = (*service.deployments, *service.task_sets)
         if not any(group.holds_tasks() for group in groups):
             self.make_inactive(service)

@@ -2,13 +2,16 @@
 
 Behaviour reference 8. The service scheduler hands a pass over an EXTERNAL or CODE_DEPLOY
 service to `TaskSetOps.run_pass`: every set is resized to ceil(desiredCount x scale / 100)
-(the newest tasks not yet RUNNING go first when it shrinks), DRAINING sets leave once their
-tasks are gone, and stabilityStatus flips when the counts settle.
+(a new scale only once its recompute moment has come; the newest tasks not yet RUNNING go
+first when it shrinks; launches wait while the service is throttled), DRAINING sets leave
+once their tasks are gone (a deleted service drains them all), and stabilityStatus flips a
+moment after the counts settle.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ecsmock._ids import parse_arn
@@ -22,7 +25,7 @@ from ecsmock.model import tags as tag_rules
 from ecsmock.model import taskset as ts
 from ecsmock.model.service import DeploymentStatus, Revision, Service
 from ecsmock.model.service_rules import Launch, check_launch, resolved_revision
-from ecsmock.model.task import TaskStatus
+from ecsmock.model.task import Task, TaskStatus
 from ecsmock.model.taskdef import TaskDefinition
 from ecsmock.model.taskset import Stability, TaskSet, TaskSetStatus
 
@@ -78,6 +81,27 @@ class TaskSetOps:
                 return task_set
         return None
 
+    def describe(self, service: Service, refs: list[str]) -> tuple[list[TaskSet], list[str]]:
+        """DescribeTaskSets' listed sets: (found, refs of no set of the service).
+
+        Raises:
+            InvalidParameterException: a ref is the ARN of something else than a task set
+                (observed for a task ARN, boto/boto3#3895).
+        """
+        for ref in refs:
+            if ref.startswith("arn:"):
+                parsed = parse_arn(ref)
+                if parsed is None or parsed.kind != "task-set":
+                    raise InvalidParameterException(ts.BAD_IDENTIFIER)
+        found, missing = [], []
+        for ref in refs:
+            task_set = self.find(service, ref)
+            if task_set is None:
+                missing.append(ref)
+            else:
+                found.append(task_set)
+        return found, missing
+
     def get(self, service: Service, ref: str) -> TaskSet:
         """The task set a request names (TaskSetNotFoundException when none)."""
         found = self.find(service, ref)
@@ -92,6 +116,8 @@ class TaskSetOps:
         service = self.managed(req.cluster, req.service)
         existing = [s for s in self.of(service) if s.set_status is not TaskSetStatus.DRAINING]
         if req.client_token is not None:
+            if not ts.valid_client_token(req.client_token):
+                raise InvalidParameterException(ts.BAD_CLIENT_TOKEN)
             for task_set in existing:
                 if task_set.client_token == req.client_token:
                     return task_set
@@ -139,12 +165,17 @@ class TaskSetOps:
             listed=False,
         )
         service.task_sets.append(task_set)
-        self.resize_soon(service)
+        self.resize_soon(service, task_set)
         return task_set
 
-    def resize_soon(self, service: Service) -> None:
-        """Recompute the sets' counts after ECS's short delay (observed 2-6 s)."""
+    def resize_soon(self, service: Service, task_set: TaskSet) -> None:
+        """Recompute the set's count after ECS's short delay (observed 2-6 s).
+
+        Until then every pass keeps the old computedDesiredCount, whatever brings it on
+        (a task changing state must not apply the new scale early).
+        """
         delay = self.backend.services.timing.task_set_recompute
+        task_set.recompute_at = self.backend.clock.now + timedelta(seconds=delay)
         self.backend.services.scheduler.poke(service, after=delay)
 
     def update(self, cluster: str, service_ref: str, ref: str, scale: float) -> TaskSet:
@@ -152,9 +183,13 @@ class TaskSetOps:
         service = self.managed(cluster, service_ref)
         task_set = self.get(service, ref)
         check_scale(scale)
+        if task_set.set_status is TaskSetStatus.DRAINING:
+            # A deleted set only drains: a new scale would contradict its 0 % (ECS's text
+            # for this refusal was not captured [U]).
+            raise InvalidParameterException(ts.UPDATE_DRAINING)
         task_set.scale = scale
         task_set.updated_at = self.backend.clock.now
-        self.resize_soon(service)
+        self.resize_soon(service, task_set)
         return task_set
 
     def make_primary(self, cluster: str, service_ref: str, ref: str) -> TaskSet:
@@ -162,7 +197,7 @@ class TaskSetOps:
         service = self.managed(cluster, service_ref)
         task_set = self.get(service, ref)
         if task_set.set_status is TaskSetStatus.DRAINING:
-            raise InvalidParameterException("A DRAINING task set cannot be made primary.")
+            raise InvalidParameterException(ts.PRIMARY_DRAINING)
         now = self.backend.clock.now
         for other in self.of(service):
             if other.set_status is TaskSetStatus.PRIMARY and other is not task_set:
@@ -184,54 +219,108 @@ class TaskSetOps:
                 raise InvalidParameterException(ts.SCALED_ABOVE_ZERO)
         if task_set.set_status is TaskSetStatus.PRIMARY:
             service.revision = None
-        task_set.set_status = TaskSetStatus.DRAINING
-        task_set.scale = 0.0
-        task_set.desired_count = 0
-        task_set.updated_at = self.backend.clock.now
+        task_set.drain(self.backend.clock.now)
         self.backend.services.scheduler.poke(service)
         return task_set
+
+    def drain_all(self, service: Service) -> None:
+        """DeleteService: every set of the service drains like a deleted one.
+
+        Run by the first pass after the service turned DRAINING; a service deleted without
+        tasks left should call it before it turns INACTIVE.
+        """
+        now = self.backend.clock.now
+        for task_set in self.of(service):
+            if task_set.set_status is not TaskSetStatus.DRAINING:
+                task_set.drain(now)
 
     # -- the pass -------------------------------------------------------------------------
 
     def run_pass(self, service: Service) -> None:
         """Size every task set of the service to its computed count."""
-        scheduler = self.backend.services.scheduler
-        desired = service.desired_count if service.active else 0
+        if not service.active:
+            self.drain_all(service)
         for task_set in list(self.of(service)):
-            target = task_set.target(desired) if service.active else 0
-            if target != task_set.desired_count:
-                task_set.desired_count = target
-                task_set.updated_at = self.backend.clock.now
-            surplus = task_set.live - target
-            doomed = list(reversed(task_set.starting.values()))
-            doomed += list(reversed(task_set.healthy.values()))
-            for task in doomed[: max(0, surplus)]:
-                reason = sv.SCALING_REASON.format(deployment=task_set.id)
-                scheduler._stop(service, task_set, task, reason)
-            if target > task_set.live and task_set.set_status is not TaskSetStatus.DRAINING:
-                started = scheduler._launch(service, task_set, target - task_set.live)
-                if started:
-                    self.backend.services.add_event(
-                        service, _prefixed(service, task_set, sv.started_message("", started))
-                    )
+            self._recompute(service, task_set)
+            stopped = self._shrink(service, task_set)
+            started = self._grow(service, task_set)
+            if stopped:
+                message = sv.stopped_message("", stopped)
+                self.backend.services.add_event(service, _prefixed(service, task_set, message))
+            if started:
+                message = sv.started_message("", started)
+                self.backend.services.add_event(service, _prefixed(service, task_set, message))
             self._stability(service, task_set)
             if task_set.set_status is TaskSetStatus.DRAINING and not task_set.holds_tasks():
                 service.task_sets.remove(task_set)
-        if not service.active and not any(s.holds_tasks() for s in self.of(service)):
+        if not service.active and not self.holds_tasks(service):
             self.backend.services.make_inactive(service)
 
+    def _recompute(self, service: Service, task_set: TaskSet) -> None:
+        """The set's computedDesiredCount: the service's desiredCount x scale, once due."""
+        now = self.backend.clock.now
+        due = task_set.recompute_at
+        if due is not None and now < due:
+            # A pass brought on by something else: the new scale is not applied yet.
+            wait = (due - now).total_seconds()
+            self.backend.services.scheduler.poke(service, after=wait)
+            return
+        task_set.recompute_at = None
+        target = task_set.target(service.desired_count if service.active else 0)
+        if target != task_set.desired_count:
+            task_set.desired_count = target
+            task_set.updated_at = now
+
+    def _shrink(self, service: Service, task_set: TaskSet) -> list[Task]:
+        """Stop the surplus: the newest tasks not yet healthy first."""
+        surplus = task_set.live - task_set.desired_count
+        if surplus <= 0:
+            return []
+        doomed = list(reversed(task_set.starting.values()))
+        doomed += list(reversed(task_set.healthy.values()))
+        reason = sv.SCALING_REASON.format(deployment=task_set.id)
+        for task in doomed[:surplus]:
+            self.backend.services.scheduler._stop(service, task_set, task, reason)
+        return doomed[:surplus]
+
+    def _grow(self, service: Service, task_set: TaskSet) -> list[Task]:
+        """Start what the set lacks, unless the service's launches are throttled."""
+        missing = task_set.desired_count - task_set.live
+        if missing <= 0 or task_set.set_status is TaskSetStatus.DRAINING or not service.active:
+            return []
+        scheduler, now = self.backend.services.scheduler, self.backend.clock.now
+        hold = service.hold_until
+        if hold is not None and now < hold:
+            # Tasks that failed to start throttle the service's launches, as for a service
+            # of the ECS controller (background work, so that `settle()` returns).
+            scheduler.poke(service, after=(hold - now).total_seconds(), background=True)
+            return []
+        return scheduler._launch(service, task_set, missing)
+
     def _stability(self, service: Service, task_set: TaskSet) -> None:
-        running, pending = task_set.counts()
-        steady = (
-            running == task_set.desired_count
-            and pending == 0
-            and len(task_set.healthy) == task_set.live
-        )
-        status = Stability.STEADY_STATE if steady else Stability.STABILIZING
+        """STEADY_STATE a moment after the counts settle; STABILIZING as soon as they do not.
+
+        Behaviour reference 8: the flip was observed about 2 s after the counts matched;
+        the model takes the task-set recompute delay for it.
+        """
+        now = self.backend.clock.now
+        status = Stability.STABILIZING
+        if not task_set.settled():
+            task_set.settled_since = None
+        else:
+            if task_set.settled_since is None:
+                task_set.settled_since = now
+            due = task_set.settled_since + timedelta(
+                seconds=self.backend.services.timing.task_set_recompute
+            )
+            if now >= due:
+                status = Stability.STEADY_STATE
+            elif task_set.stability is Stability.STABILIZING:
+                self.backend.services.scheduler.poke(service, after=(due - now).total_seconds())
         if status is not task_set.stability:
             task_set.stability = status
-            task_set.stability_at = self.backend.clock.now
-            if steady:
+            task_set.stability_at = now
+            if status is Stability.STEADY_STATE:
                 self.backend.services.service_action(service, "INFO", "TASKSET_STEADY_STATE")
 
     def first_code_deploy_set(self, service: Service, revision: Revision) -> TaskSet:
@@ -271,6 +360,11 @@ class TaskSetOps:
             if len(primaries) > 1:
                 out.append(f"{arn}: {len(primaries)} PRIMARY task sets")
             for task_set in sets:
+                if not 0 <= task_set.scale <= 100:
+                    out.append(f"{task_set.arn}: scale {task_set.scale} outside 0-100")
+                draining = task_set.set_status is TaskSetStatus.DRAINING
+                if draining and (task_set.scale or task_set.desired_count):
+                    out.append(f"{task_set.arn}: DRAINING but not scaled to 0")
                 for task in (*task_set.starting.values(), *task_set.healthy.values()):
                     if task.stopping or task.last_status is TaskStatus.STOPPED:
                         out.append(f"{task_set.arn}: task {task.id} counted live")
