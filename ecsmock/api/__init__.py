@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ecsmock.api import (
     account_settings,
+    capacity_providers,
     clusters,
     service_deployments,
     services,
@@ -18,6 +19,7 @@ __all__ = [
     "REGISTRY",
     "Handler",
     "account_settings",
+    "capacity_providers",
     "clusters",
     "operation",
     "service_deployments",

@@ -24,6 +24,7 @@ from ecsmock.model import cluster as cl
 from ecsmock.model import tags
 from ecsmock.model.account_settings import AccountSettings
 from ecsmock.model.behaviour import Behaviour
+from ecsmock.model.capacity_providers import CapacityProviderOps
 from ecsmock.model.cluster import (
     DEFAULT_CLUSTER,
     Attachment,
@@ -88,6 +89,7 @@ class Backend:
         self.clusters: dict[str, Cluster] = {}
         self.namespaces: dict[str, str] = {}
         self.settings = AccountSettings(account)
+        self.capacity_providers = CapacityProviderOps(self)
         self.tasks = TaskOps(self, timing, behaviour or Behaviour())
         self.services = ServiceOps(self, timing)
         self.task_sets = TaskSetOps(self)
@@ -98,6 +100,7 @@ class Backend:
             "task-definition": self._tagged_task_definition,
             "service": self.services.tagged,
             "task-set": self.task_sets.tagged,
+            "capacity-provider": self.capacity_providers.tagged,
         }
 
     def arn(self, resource: str) -> str:
@@ -200,7 +203,7 @@ class Backend:
         cl.check_name(spec.name)
         tags.check_tags(spec.tags)
         cl.check_settings(spec.settings)
-        self._check_providers(spec.capacity_providers)
+        self._check_providers(spec.capacity_providers, spec.name)
         cl.check_strategy(spec.default_strategy, spec.capacity_providers)
         self._check_namespace(spec.namespace)
 
@@ -242,14 +245,13 @@ class Backend:
         cluster.service_connect_namespace = new
 
     def provider_exists(self, name: str) -> bool:
-        """Whether a capacity provider of that name exists here (FARGATE, FARGATE_SPOT)."""
-        return name in cl.FARGATE_PROVIDERS
+        """Whether a capacity provider of that name exists here and is not INACTIVE."""
+        return self.capacity_providers.exists(name)
 
-    def _check_providers(self, names: list[str]) -> None:
+    def _check_providers(self, names: list[str], cluster_name: str) -> None:
+        """The providers `cluster_name` is to have: at most 20, each once, associable."""
         cl.check_provider_list(names)
-        for name in names:
-            if not self.provider_exists(name):
-                raise InvalidParameterException(cl.PROVIDER_NOT_FOUND)
+        self.capacity_providers.check_associable(names, cluster_name)
 
     def update_cluster(
         self,
@@ -284,7 +286,7 @@ class Backend:
             ClusterNotFoundException: no such cluster, or it was deleted.
         """
         cluster = self.active_cluster(ref)
-        self._check_providers(providers)
+        self._check_providers(providers, cluster.name)
         cl.check_strategy(strategy, providers)
         for name in cluster.capacity_providers:
             if name not in providers and self.provider_in_use(cluster, name):
@@ -298,8 +300,13 @@ class Backend:
         return self.services.has_service(cluster_name, service_name)
 
     def provider_in_use(self, cluster: Cluster, provider: str) -> bool:
-        """Whether tasks of `cluster` placed through `provider` are not yet STOPPED."""
-        return self.tasks.provider_in_use(cluster.name, provider)
+        """Whether `cluster` still uses `provider` (so it cannot be removed from it).
+
+        In use: tasks placed through it are not yet STOPPED, or an ACTIVE or DRAINING
+        service of the cluster has it in its strategy.
+        """
+        in_tasks = self.tasks.provider_in_use(cluster.name, provider)
+        return in_tasks or self.capacity_providers.used_by_services(cluster.name, provider)
 
     def delete_cluster(self, ref: str) -> Cluster:
         """Delete a cluster: INACTIVE, kept describable for a while, then purged.
@@ -384,6 +391,5 @@ class Backend:
         out: list[str] = []
         for name, cluster in self.clusters.items():
             out += [f"cluster {name}: {problem}" for problem in cl.problems(name, cluster)]
-        return (
-            out + self.tasks.invariants() + self.services.invariants() + self.task_sets.invariants()
-        )
+        parts = (self.capacity_providers, self.tasks, self.services, self.task_sets)
+        return out + [problem for part in parts for problem in part.invariants()]

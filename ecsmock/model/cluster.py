@@ -70,6 +70,13 @@ STRATEGY_WITHOUT_WEIGHT = (
     "capacity provider strategy. At least one capacity provider must have a weight value "
     "greater than zero specified. Specify a valid capacity provider strategy and try again."
 )
+# - a strategy naming both Fargate and Auto Scaling group providers, from
+#   PutClusterCapacityProviders (terraform-aws-modules/terraform-aws-ecs#68); the same text is
+#   used for the strategies of RunTask and CreateService [U].
+MIXED_STRATEGY = (
+    "A capacity provider strategy cannot contain a mix of capacity providers using Auto "
+    "Scaling groups and Fargate providers. Specify one or the other and try again."
+)
 # The ClusterContainsCapacityProviderException shape's doc (no observed text).
 CLUSTER_HAS_PROVIDERS = (
     "The cluster contains one or more capacity providers that prevent the requested operation."
@@ -281,12 +288,9 @@ def check_strategy(items: list[StrategyItem], associated: list[str]) -> None:
             "Only one capacity provider in a capacity provider strategy can have a base "
             "defined. Specify a valid capacity provider strategy and try again."
         )
-    fargate = {name in FARGATE_PROVIDERS for name in names}
-    if len(fargate) > 1:
-        raise InvalidParameterException(
-            "A capacity provider strategy cannot contain a mix of capacity providers using "
-            "Auto Scaling groups and Fargate providers. Specify one or the other and try again."
-        )
+    # Every provider that is not FARGATE or FARGATE_SPOT uses an Auto Scaling group.
+    if len({name in FARGATE_PROVIDERS for name in names}) > 1:
+        raise InvalidParameterException(MIXED_STRATEGY)
 
 
 def _check_item(item: StrategyItem) -> None:

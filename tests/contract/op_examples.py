@@ -1,10 +1,11 @@
 """A small populated world for the contract tests, and one valid call per operation.
 
 `populate(client)` makes a few resources with whatever operations the registry has
-(clusters `default` and `web`, a deleted cluster `gone`, task definitions, a running task,
-an account setting) and answers `Facts`: the names and ARNs it made, also as `hints` for
-the request strategies. `EXAMPLES` holds one valid request per operation, built from
-those facts; a registered operation without one fails `test_every_operation_has_an_example`.
+(an Auto Scaling group capacity provider `my-asg-provider`, clusters `default` and `web`,
+a deleted cluster `gone`, task definitions, a running task, an account setting) and
+answers `Facts`: the names and ARNs it made, also as `hints` for the request strategies.
+`EXAMPLES` holds one valid request per operation, built from those facts; a registered
+operation without one fails `test_every_operation_has_an_example`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ TD_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/"
 SERVICE_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/web/"
 MISSING_DEPLOYMENT = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-deployment/web/api/abc"
 MISSING_REVISION = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-revision/web/api/1"
+GROUP_ARN = (
+    f"arn:aws:autoscaling:{REGION}:{ACCOUNT}:autoScalingGroup:"
+    "57ffcb94-11f0-4d6d-bf60-3bac5e0e0a1b:autoScalingGroupName/"
+)
+PROVIDER_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:capacity-provider/"
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
 USER = f"arn:aws:iam::{ACCOUNT}:user/alice"
 NETWORK = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c"], "securityGroups": ["sg-1"]}}
@@ -72,7 +78,13 @@ class Facts:
             "cluster": clusters,
             "clusterName": clusters[:4],
             "clusters": clusters,
-            "resourceArn": [*clusters[4:], *self.task_arns, TD_ARN + "fam:1", SERVICE_ARN + "api"],
+            "resourceArn": [
+                *clusters[4:],
+                *self.task_arns,
+                TD_ARN + "fam:1",
+                SERVICE_ARN + "api",
+                PROVIDER_ARN + "my-asg-provider",
+            ],
             "taskDefinition": definitions,
             "taskDefinitions": definitions,
             "family": ["fam", "old", "web-app"],
@@ -85,7 +97,8 @@ class Facts:
             "key": ["team", "env", "aws:owner"],
             "tagKeys": ["team", "env", "aws:owner", "missing"],
             "value": ["enabled", "disabled", "enhanced", "on", "7", "payments"],
-            "name": ["app", "containerInsights"],
+            "name": ["app", "containerInsights", "my-asg-provider"],
+            "autoScalingGroupArn": [GROUP_ARN + "my-asg", GROUP_ARN + "fresh-asg", "other-asg"],
             "image": ["nginx:latest", "public.ecr.aws/docker/library/busybox:latest"],
             "containerName": ["app"],
             "cpu": ["256", "512", "1 vCPU", "0"],
@@ -127,6 +140,8 @@ def _token(client: Any, operation: str, params: dict[str, Any]) -> list[str]:
 def populate(client: Any) -> Facts:
     """Make the contract tests' world with the registered operations."""
     facts = Facts()
+    if "CreateCapacityProvider" in REGISTRY:
+        call(client, "CreateCapacityProvider", ASG_PROVIDER)
     if "CreateCluster" in REGISTRY:
         call(client, "CreateCluster", {})
         call(
@@ -171,6 +186,7 @@ def populate(client: Any) -> Facts:
     facts.tokens += _token(client, "ListClusters", {"maxResults": 1})
     facts.tokens += _token(client, "ListTaskDefinitions", {"maxResults": 1})
     facts.tokens += _token(client, "ListAccountSettings", {"maxResults": 1})
+    facts.tokens += _token(client, "DescribeCapacityProviders", {"maxResults": 1})
     return facts
 
 
@@ -214,6 +230,14 @@ def _populate_services(client: Any, facts: Facts) -> None:
             facts.task_set_ids.append(made["taskSet"]["id"])
 
 
+ASG_PROVIDER: dict[str, Any] = {
+    "name": "my-asg-provider",
+    "autoScalingGroupProvider": {
+        "autoScalingGroupArn": GROUP_ARN + "my-asg",
+        "managedScaling": {"status": "ENABLED", "targetCapacity": 90},
+    },
+    "tags": [{"key": "team", "value": "payments"}],
+}
 TASK_SET: dict[str, Any] = {
     "cluster": "web",
     "service": "ext",
@@ -407,6 +431,40 @@ EXAMPLES: dict[str, Example] = {
         "taskSet": facts.task_set,
         "force": True,
     },
+    "CreateCapacityProvider": _(
+        {
+            "name": "fresh-provider",
+            "autoScalingGroupProvider": {
+                "autoScalingGroupArn": GROUP_ARN + "fresh-asg",
+                "managedScaling": {
+                    "status": "ENABLED",
+                    "targetCapacity": 80,
+                    "minimumScalingStepSize": 2,
+                    "maximumScalingStepSize": 20,
+                    "instanceWarmupPeriod": 120,
+                },
+                "managedTerminationProtection": "ENABLED",
+                "managedDraining": "DISABLED",
+            },
+            "tags": [{"key": "env", "value": "dev"}],
+        }
+    ),
+    "UpdateCapacityProvider": _(
+        {
+            "name": "my-asg-provider",
+            "autoScalingGroupProvider": {
+                "managedScaling": {"targetCapacity": 70, "instanceWarmupPeriod": 60},
+                "managedDraining": "DISABLED",
+            },
+        }
+    ),
+    "DeleteCapacityProvider": _({"capacityProvider": PROVIDER_ARN + "my-asg-provider"}),
+    "DescribeCapacityProviders": _(
+        {
+            "capacityProviders": ["FARGATE", "my-asg-provider", "nope", PROVIDER_ARN + "gone"],
+            "include": ["TAGS"],
+        }
+    ),
     "StopServiceDeployment": lambda facts: {
         "serviceDeploymentArn": facts.deployment_arn,
         "stopType": "ABORT",

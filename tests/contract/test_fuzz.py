@@ -3,8 +3,9 @@
 Each example starts from the same small world (`op_examples.populate`: clusters `default`
 and `web`, a deleted `gone`, task definitions, a running task), sends one generated request
 through a real client under a strict mock, and requires exactly one of: success (strict
-mode validated the answer), botocore's `ParamValidationError`, or a `ClientError` whose
-code is an ECS error shape. Anything else (a bare Python exception from a handler, a
+mode validated the answer), botocore's `ParamValidationError`, a `ClientError` whose
+code is an ECS error shape, or ecsmock's `UnsupportedOperationError` for a feature it
+says it does not model. Anything else (a bare Python exception from a handler, a
 response outside its shape, a call that does not return within seconds) fails. After every
 call the model's invariants hold, and a call that failed changed nothing that the read
 operations can see.
@@ -31,7 +32,7 @@ from hypothesis import strategies as st
 from op_examples import EXAMPLES, REGION, Facts, populate, snapshot
 from shapes import Strategy, request_params
 
-from ecsmock import ECSMock, mock_ecs
+from ecsmock import ECSMock, UnsupportedOperationError, mock_ecs
 from ecsmock.api import REGISTRY
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -40,6 +41,7 @@ MODEL_ERRORS = frozenset(shape.name for shape in MODEL.error_shapes)
 CALL_SECONDS = 10
 SUCCESS = "success"
 PARAM_VALIDATION = "ParamValidationError"
+UNSUPPORTED = "UnsupportedOperationError"
 
 
 class CallTimeout(Exception):
@@ -71,6 +73,8 @@ def outcome(client: Any, operation: str, params: dict[str, Any]) -> str:
             method(**params)
     except ParamValidationError:
         return PARAM_VALIDATION
+    except UnsupportedOperationError:
+        return UNSUPPORTED  # a feature ecsmock says it does not model (never a wrong answer)
     except ClientError as err:
         failure = err
     if failure is None:
