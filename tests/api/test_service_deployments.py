@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from service_world import NET, describe, register_revisions, stable
 
 from ecsmock import ECSMock
 from ecsmock.model.timing import REALISTIC
@@ -18,42 +19,13 @@ START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 ARN = "arn:aws:ecs:eu-west-1:123456789012:"
 SERVICE_ARN = ARN + "service/default/web"
 TD = ARN + "task-definition/"
-NET = {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}
 BREAKER = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
 
 
 @pytest.fixture
 def web(client: Any) -> Any:
-    """The default cluster; `web:1` (nginx:1), `web:2` (nginx:bad), `web:3` (nginx:3)."""
-    client.create_cluster(clusterName="default")
-    for image in ("nginx:1", "nginx:bad", "nginx:3"):
-        client.register_task_definition(
-            family="web",
-            networkMode="awsvpc",
-            requiresCompatibilities=["FARGATE"],
-            cpu="256",
-            memory="512",
-            containerDefinitions=[{"name": "app", "image": image}],
-        )
-    return client
-
-
-def stable(client: Any, ecs: ECSMock, desired: int = 4, **kw: Any) -> str:
-    """A settled `web` service of `web:1`; its (COMPLETED) deployment id."""
-    client.create_service(
-        serviceName="web",
-        taskDefinition="web:1",
-        desiredCount=desired,
-        launchType="FARGATE",
-        networkConfiguration=NET,
-        **kw,
-    )
-    ecs.settle()
-    return str(describe(client)["deployments"][0]["id"])
-
-
-def describe(client: Any) -> dict[str, Any]:
-    return dict(client.describe_services(services=["web"])["services"][0])
+    """The default cluster and three revisions of `web` (see service_world)."""
+    return register_revisions(client)
 
 
 def summary(service: dict[str, Any]) -> list[tuple[str, str, str, str, int]]:

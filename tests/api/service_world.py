@@ -1,0 +1,47 @@
+"""What the service-deployment tests share: three revisions of `web` and a settled service.
+
+Each test module wraps `register_revisions` in its own `web` fixture.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecsmock import ECSMock
+
+NET = {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}
+IMAGES = ("nginx:1", "nginx:bad", "nginx:3")
+
+
+def register_revisions(client: Any) -> Any:
+    """The default cluster; `web:1` (nginx:1), `web:2` (nginx:bad), `web:3` (nginx:3)."""
+    client.create_cluster(clusterName="default")
+    for image in IMAGES:
+        client.register_task_definition(
+            family="web",
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            cpu="256",
+            memory="512",
+            containerDefinitions=[{"name": "app", "image": image}],
+        )
+    return client
+
+
+def stable(client: Any, ecs: ECSMock, desired: int = 4, **kw: Any) -> str:
+    """A settled `web` service of `web:1`; its (COMPLETED) deployment id."""
+    client.create_service(
+        serviceName="web",
+        taskDefinition="web:1",
+        desiredCount=desired,
+        launchType="FARGATE",
+        networkConfiguration=NET,
+        **kw,
+    )
+    ecs.settle()
+    return str(describe(client)["deployments"][0]["id"])
+
+
+def describe(client: Any) -> dict[str, Any]:
+    """DescribeServices of `web`."""
+    return dict(client.describe_services(services=["web"])["services"][0])
