@@ -293,6 +293,19 @@ def fargate_placements(
     return out
 
 
+def launch_of(launch_type: str | None, strategy: list[StrategyItem]) -> str:
+    """What a resolved launch runs on.
+
+    Its launch type; else FARGATE for a strategy of Fargate providers, EC2 for one of
+    Auto Scaling group providers (the two never mix in one strategy).
+    """
+    if launch_type is not None:
+        return launch_type
+    if strategy and not all(is_fargate_provider(i.capacity_provider) for i in strategy):
+        return "EC2"
+    return "FARGATE"
+
+
 def is_fargate_provider(name: str) -> bool:
     """FARGATE and FARGATE_SPOT are the built-in Fargate providers."""
     return name in FARGATE_PROVIDERS

@@ -393,10 +393,8 @@ def task_spec_for(service: Service, deployment: Deployment) -> TaskSpec:
         group=f"service:{service.name}",
         started_by=deployment.id,
         enable_execute_command=service.enable_execute_command,
-        platform_version=rules.check_platform_version(
-            revision.launch_type or "FARGATE", revision.platform_version
-        )
-        if revision.launch_type in (None, "FARGATE")
+        platform_version=rules.check_platform_version("FARGATE", revision.platform_version)
+        if rules.launch_of(revision.launch_type, revision.strategy) == "FARGATE"
         else None,
         service_name=service.name,
     )

@@ -137,7 +137,7 @@ def check_create(backend: Backend, cluster: Cluster, req: ServiceRequest) -> Tas
 def check_launch(cluster: Cluster, td: TaskDefinition, launch: Launch, scheduling: str) -> None:
     """Launch type or strategy, compatibility, platform version, network, load balancers."""
     launch_type, strategy = rules.resolve_launch(cluster, launch.launch_type, launch.strategy)
-    on = launch_type or "FARGATE"
+    on = rules.launch_of(launch_type, strategy)
     if scheduling == "DAEMON" and on == "FARGATE":
         raise InvalidParameterException(sv.DAEMON_FARGATE)
     rules.check_compatible(td, on)
@@ -151,7 +151,6 @@ def check_launch(cluster: Cluster, td: TaskDefinition, launch: Launch, schedulin
             raise InvalidParameterException(
                 f"The container {name} does not exist in the task definition."
             )
-    del strategy
 
 
 def _resolved(cluster: Cluster, launch: Launch) -> tuple[str | None, list[StrategyItem]]:
@@ -176,7 +175,7 @@ def resolved_revision(
     cluster = backend.clusters[service.cluster_name]
     launch_type, strategy = _resolved(cluster, launch)
     version = launch.platform_version
-    if version is None and (launch_type or "FARGATE") == "FARGATE":
+    if version is None and rules.launch_of(launch_type, strategy) == "FARGATE":
         version = "LATEST"
     return Revision(
         arn=_revision_arn(backend, service),

@@ -73,9 +73,9 @@ class TaskOps:
         rules.check_count(req.count)
         td = self.definitions.runnable(req.task_definition)
         launch_type, strategy = rules.resolve_launch(cluster, req.launch_type, req.strategy)
-        # Strategies name only the Fargate providers (the only ones that exist).
-        rules.check_compatible(td, launch_type or "FARGATE")
-        version = rules.check_platform_version(launch_type or "FARGATE", req.platform_version)
+        on = rules.launch_of(launch_type, strategy)
+        rules.check_compatible(td, on)
+        version = rules.check_platform_version(on, req.platform_version)
         spec = self._spec(cluster, td, req)
         spec.platform_version = version
         if req.client_token is not None:

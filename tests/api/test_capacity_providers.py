@@ -928,3 +928,32 @@ def test_regions_have_their_own_providers(client: Any) -> None:
     # The group reference is checked against the client's region.
     with pytest.raises(other.exceptions.ClientException):
         make(other, "cp2")
+
+
+def test_an_auto_scaling_group_strategy_launches_on_ec2(client: Any) -> None:
+    """A strategy of Auto Scaling group providers runs EC2 tasks: no Fargate checks apply."""
+    client.create_capacity_provider(
+        name="cp", autoScalingGroupProvider={"autoScalingGroupArn": "my-asg"}
+    )
+    client.create_cluster(
+        clusterName="ec2",
+        capacityProviders=["cp"],
+        defaultCapacityProviderStrategy=[{"capacityProvider": "cp", "weight": 1}],
+    )
+    client.register_task_definition(
+        family="ec2app",
+        requiresCompatibilities=["EC2"],
+        containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}],
+    )
+    with pytest.raises(client.exceptions.InvalidParameterException) as err:
+        client.run_task(cluster="ec2", taskDefinition="ec2app")
+    assert err.value.response["Error"]["Message"] == (
+        "No Container Instances were found in your cluster."
+    )
+    daemon = client.create_service(
+        cluster="ec2", serviceName="agent", taskDefinition="ec2app", schedulingStrategy="DAEMON"
+    )["service"]
+    assert daemon["capacityProviderStrategy"] == [
+        {"capacityProvider": "cp", "weight": 1, "base": 0}
+    ]
+    assert "platformVersion" not in daemon
