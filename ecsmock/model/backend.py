@@ -89,7 +89,7 @@ class Backend:
         self.clusters: dict[str, Cluster] = {}
         self.namespaces: dict[str, str] = {}
         self.settings = AccountSettings(account)
-        self.capacity_providers = CapacityProviderOps(self)
+        self.capacity_providers = CapacityProviderOps(self, timing)
         self.tasks = TaskOps(self, timing, behaviour or Behaviour())
         self.services = ServiceOps(self, timing)
         self.task_sets = TaskSetOps(self)

@@ -30,10 +30,9 @@ ON_OFF = ("ENABLED", "DISABLED")
 TARGET_CAPACITY = (1, 100)
 STEP_SIZE = (1, 10_000)
 WARMUP = (0, 10_000)
-# [S] Simulated durations: terraform-provider-aws's sweeper log (#13740) deletes one
-# provider about every 16 s, waiter polls included; updates are taken to be quicker.
-UPDATE_DELAY = timedelta(seconds=5)
-DELETE_DELAY = timedelta(seconds=15)
+# [S] The update and delete durations are `TimingProfile.provider_update` / `provider_delete`
+# (terraform-provider-aws's sweeper log, #13740, deletes one provider about every 16 s,
+# waiter polls included; updates are taken to be quicker).
 # [S] How long an INACTIVE provider stays describable (as long as a deleted cluster).
 INACTIVE_PROVIDER_TTL = timedelta(hours=1)
 

@@ -4,9 +4,11 @@
   create-capacity-provider CLI example shows ACTIVE and no updateStatus].
 - UpdateCapacityProvider answers the settings from before the update with updateStatus
   UPDATE_IN_PROGRESS (update-capacity-provider CLI example [O]; terraform-provider-aws waits
-  for UPDATE_COMPLETE); the new settings apply `UPDATE_DELAY` later, UPDATE_COMPLETE.
+  for UPDATE_COMPLETE); the new settings apply `timing.provider_update` (5 s) later,
+  UPDATE_COMPLETE.
 - DeleteCapacityProvider answers ACTIVE with DELETE_IN_PROGRESS (delete-capacity-provider
-  CLI example [O]); `DELETE_DELAY` later it is INACTIVE with DELETE_COMPLETE (what
+  CLI example [O]); `timing.provider_delete` (15 s) later it is INACTIVE with
+  DELETE_COMPLETE (what
   terraform-provider-aws waits for), still describable and still holding its name
   (aws/containers-roadmap#632: deleted providers "hang around") until purged
   `INACTIVE_PROVIDER_TTL` later. A provider associated with a cluster is not deleted: the
@@ -33,7 +35,6 @@ from ecsmock.model.capacity_provider import (
     ASSOCIATED,
     BEING_DELETED,
     BEING_UPDATED,
-    DELETE_DELAY,
     DELETE_UNDER_WAY,
     IN_OTHER_CLUSTER,
     INACTIVE_PROVIDER_TTL,
@@ -41,7 +42,6 @@ from ecsmock.model.capacity_provider import (
     NOT_ACTIVE,
     NOT_FOUND,
     RESERVED,
-    UPDATE_DELAY,
     AsgSettings,
     AsgUpdate,
     CapacityProvider,
@@ -56,6 +56,7 @@ from ecsmock.model.capacity_provider import (
 )
 from ecsmock.model.cluster import FARGATE_PROVIDERS, PROVIDER_NOT_FOUND, Cluster
 from ecsmock.model.service import ServiceStatus
+from ecsmock.model.timing import REALISTIC, TimingProfile
 
 if TYPE_CHECKING:
     from ecsmock.model.backend import Backend
@@ -64,8 +65,10 @@ if TYPE_CHECKING:
 class CapacityProviderOps:
     """The capacity providers of one account and region."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, timing: TimingProfile = REALISTIC) -> None:
         self.backend = backend
+        self.update_delay = timedelta(seconds=timing.provider_update)
+        self.delete_delay = timedelta(seconds=timing.provider_delete)
         self.builtins = {
             name: CapacityProvider(
                 name=name,
@@ -164,7 +167,7 @@ class CapacityProviderOps:
         return provider
 
     def update(self, ref: str, update: AsgUpdate) -> CapacityProvider:
-        """UpdateCapacityProvider: the new settings apply `UPDATE_DELAY` later.
+        """UpdateCapacityProvider: the new settings apply `timing.provider_update` (5 s) later.
 
         Raises:
             ClientException: a built-in, an unknown or INACTIVE provider, or a bad value.
@@ -179,11 +182,11 @@ class CapacityProviderOps:
         provider.pending = new
         provider.update_status = UpdateStatus.UPDATE_IN_PROGRESS
         provider.update_status_reason = None
-        provider.timer = self._schedule(self._updated(provider), UPDATE_DELAY)
+        provider.timer = self._schedule(self._updated(provider), self.update_delay)
         return provider
 
     def delete(self, ref: str) -> CapacityProvider:
-        """DeleteCapacityProvider: DELETE_IN_PROGRESS, INACTIVE `DELETE_DELAY` later.
+        """DeleteCapacityProvider: DELETE_IN_PROGRESS, INACTIVE `timing.provider_delete` later.
 
         A provider associated with a cluster gets DELETE_FAILED and a reason instead; a
         deletion already in progress is answered as it stands [I].
@@ -204,7 +207,7 @@ class CapacityProviderOps:
             return provider
         provider.update_status = UpdateStatus.DELETE_IN_PROGRESS
         provider.update_status_reason = None
-        provider.timer = self._schedule(self._deleted(provider), DELETE_DELAY)
+        provider.timer = self._schedule(self._deleted(provider), self.delete_delay)
         return provider
 
     def _schedule(self, action: Callable[[], None], after: timedelta) -> Scheduled:

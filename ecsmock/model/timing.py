@@ -37,6 +37,10 @@ class TimingProfile:
     # (observed 2-6 s, behaviour reference 8); a service's desiredCount change applies at
     # the scheduler's next pass.
     task_set_recompute: float = 2.0
+    # An Auto Scaling group capacity provider's update applies, and its deletion completes,
+    # this long after the call ([S]: ECS answers *_IN_PROGRESS and finishes later).
+    provider_update: float = 5.0
+    provider_delete: float = 15.0
     # Seeded jitter as a fraction of each duration (0 = exact, reproducible either way).
     jitter: float = 0.0
 
@@ -61,6 +65,8 @@ INSTANT = TimingProfile(
     scheduler_delay=0.0,
     service_healthy_after=0.0,
     task_set_recompute=0.0,
+    provider_update=0.0,
+    provider_delete=0.0,
 )
 
 

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ParamValidationError
 
-from ecsmock import ECSMock, UnsupportedOperationError
+from ecsmock import ECSMock, UnsupportedOperationError, mock_ecs
 
 ARN = "arn:aws:ecs:eu-west-1:123456789012:capacity-provider/"
 CLUSTER_ARN = "arn:aws:ecs:eu-west-1:123456789012:cluster/"
@@ -957,3 +957,26 @@ def test_an_auto_scaling_group_strategy_launches_on_ec2(client: Any) -> None:
         {"capacityProvider": "cp", "weight": 1, "base": 0}
     ]
     assert "platformVersion" not in daemon
+
+
+def test_instant_timing_applies_updates_and_deletions_at_the_next_step() -> None:
+    with mock_ecs(timing="instant", strict=True) as ecs:
+        client = boto3.client("ecs", region_name="eu-west-1")
+        client.create_capacity_provider(
+            name="cp", autoScalingGroupProvider={"autoScalingGroupArn": "my-asg"}
+        )
+        client.update_capacity_provider(
+            name="cp", autoScalingGroupProvider={"managedDraining": "DISABLED"}
+        )
+        ecs.advance(0)
+        (provider,) = client.describe_capacity_providers(capacityProviders=["cp"])[
+            "capacityProviders"
+        ]
+        assert provider["updateStatus"] == "UPDATE_COMPLETE"
+        assert provider["autoScalingGroupProvider"]["managedDraining"] == "DISABLED"
+        client.delete_capacity_provider(capacityProvider="cp")
+        ecs.advance(0)
+        (provider,) = client.describe_capacity_providers(capacityProviders=["cp"])[
+            "capacityProviders"
+        ]
+        assert (provider["status"], provider["updateStatus"]) == ("INACTIVE", "DELETE_COMPLETE")
