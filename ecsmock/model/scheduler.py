@@ -131,9 +131,9 @@ class Scheduler:
             # healthCheckGracePeriodSeconds: unhealthy checks are ignored until it ends.
             self.clock.schedule(lambda: self.task_health(task), at=grace_end)
             return
-        label = _label(service, deployment)
+        label = event_label(service, deployment)
         self.ops.add_event(service, sv.unhealthy_message(label, task.id))
-        self._stop(service, deployment, task, sv.HEALTH_REASON)
+        self.stop(service, deployment, task, sv.HEALTH_REASON)
         # Behaviour reference 7.9: at the same instant as the matching "has stopped".
         self.ops.add_event(service, sv.stopped_message(label, [task]))
         self._count_failure(service, deployment)
@@ -149,7 +149,7 @@ class Scheduler:
             backoff = min(MAX_BACKOFF, 10.0 * 2 ** min(service.launch_failures - 2, 7))
             service.hold_until = self.clock.now + timedelta(seconds=backoff)
             if service.launch_failures == 2:
-                self.ops.add_event(service, sv.throttled_message(_label(service, deployment)))
+                self.ops.add_event(service, sv.throttled_message(event_label(service, deployment)))
                 self.ops.service_action(service, "WARN", "SERVICE_TASK_START_IMPAIRED")
         if not deployment.reached_running:
             self._count_failure(service, deployment)
@@ -232,12 +232,11 @@ class Scheduler:
             if task.id in deployment.healthy:
                 room -= 1
         for deployment, task in chosen:
-            self._stop(
-                service, deployment, task, sv.SCALING_REASON.format(deployment=deployment.id)
-            )
+            self.stop(service, deployment, task, sv.SCALING_REASON.format(deployment=deployment.id))
         return [t for _, t in chosen]
 
-    def _stop(self, service: Service, deployment: Deployment, task: Task, reason: str) -> None:
+    def stop(self, service: Service, deployment: Deployment, task: Task, reason: str) -> None:
+        """Stop a task of a deployment or task set (ServiceSchedulerInitiated)."""
         self._unlist(deployment, task)
         deployment.stopping[task.id] = task
         self.tasks.lifecycle.stop(task, StopCode.SERVICE_SCHEDULER_INITIATED, reason)
@@ -249,17 +248,25 @@ class Scheduler:
         count = min(desired - primary.live, service.config.upper(desired) - live)
         if count <= 0:
             return []
+        return self.launch(service, primary, count)
+
+    def launch(self, service: Service, group: Deployment, count: int) -> list[Task]:
+        """Start `count` tasks for a deployment or task set, unless launches are throttled.
+
+        A throttled service tries again when the throttle allows, as background work, so
+        that `settle()` returns.
+        """
         now = self.clock.now
         if service.hold_until is not None and now < service.hold_until:
             wait = (service.hold_until - now).total_seconds()
             self.poke(service, after=wait, background=True)
             return []
-        return self._launch(service, primary, count)
+        return self._launch(service, group, count)
 
     def _launch(self, service: Service, deployment: Deployment, count: int) -> list[Task]:
         placements = self._placements(service, deployment, count)
         if placements is None:
-            self.ops.add_event(service, sv.no_instances_message(_label(service, deployment)))
+            self.ops.add_event(service, sv.no_instances_message(event_label(service, deployment)))
             self.ops.service_action(service, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE")
             return []
         spec = self.ops.task_spec(service, deployment)
@@ -272,7 +279,7 @@ class Scheduler:
         for _, reason in result.failures:
             self.ops.add_event(
                 service,
-                f"(service {_label(service, deployment)}) was unable to place a task. "
+                f"(service {event_label(service, deployment)}) was unable to place a task. "
                 f"Reason: {reason}",
             )
             self._launch_failed(service, deployment)
@@ -368,7 +375,7 @@ class Scheduler:
         self.owner.pop(task.id, None)
 
 
-def _label(service: Service, group: Deployment) -> str:
+def event_label(service: Service, group: Deployment) -> str:
     """`web`, or `web, taskSet ecs-svc/...` for a task set: what events name."""
     if group in service.task_sets:
         return f"{service.name}, taskSet {group.id}"

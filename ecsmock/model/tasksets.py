@@ -23,6 +23,7 @@ from ecsmock.errors import (
 from ecsmock.model import service as sv
 from ecsmock.model import tags as tag_rules
 from ecsmock.model import taskset as ts
+from ecsmock.model.scheduler import event_label
 from ecsmock.model.service import DeploymentStatus, Revision, Service
 from ecsmock.model.service_rules import Launch, check_launch, resolved_revision
 from ecsmock.model.task import Task, TaskStatus
@@ -244,12 +245,11 @@ class TaskSetOps:
             self._recompute(service, task_set)
             stopped = self._shrink(service, task_set)
             started = self._grow(service, task_set)
+            label = event_label(service, task_set)
             if stopped:
-                message = sv.stopped_message("", stopped)
-                self.backend.services.add_event(service, _prefixed(service, task_set, message))
+                self.backend.services.add_event(service, sv.stopped_message(label, stopped))
             if started:
-                message = sv.started_message("", started)
-                self.backend.services.add_event(service, _prefixed(service, task_set, message))
+                self.backend.services.add_event(service, sv.started_message(label, started))
             self._stability(service, task_set)
             if task_set.set_status is TaskSetStatus.DRAINING and not task_set.holds_tasks():
                 service.task_sets.remove(task_set)
@@ -280,7 +280,7 @@ class TaskSetOps:
         doomed += list(reversed(task_set.healthy.values()))
         reason = sv.SCALING_REASON.format(deployment=task_set.id)
         for task in doomed[:surplus]:
-            self.backend.services.scheduler._stop(service, task_set, task, reason)
+            self.backend.services.scheduler.stop(service, task_set, task, reason)
         return doomed[:surplus]
 
     def _grow(self, service: Service, task_set: TaskSet) -> list[Task]:
@@ -288,14 +288,9 @@ class TaskSetOps:
         missing = task_set.desired_count - task_set.live
         if missing <= 0 or task_set.set_status is TaskSetStatus.DRAINING or not service.active:
             return []
-        scheduler, now = self.backend.services.scheduler, self.backend.clock.now
-        hold = service.hold_until
-        if hold is not None and now < hold:
-            # Tasks that failed to start throttle the service's launches, as for a service
-            # of the ECS controller (background work, so that `settle()` returns).
-            scheduler.poke(service, after=(hold - now).total_seconds(), background=True)
-            return []
-        return scheduler._launch(service, task_set, missing)
+        # Tasks that failed to start throttle the service's launches, as for a service of
+        # the ECS controller.
+        return self.backend.services.scheduler.launch(service, task_set, missing)
 
     def _stability(self, service: Service, task_set: TaskSet) -> None:
         """STEADY_STATE a moment after the counts settle; STABILIZING as soon as they do not.
@@ -375,8 +370,3 @@ def check_scale(value: float) -> None:
     """A task set's scale is a percentage, 0 to 100."""
     if not 0 <= value <= 100:
         raise InvalidParameterException(ts.SCALE_RANGE)
-
-
-def _prefixed(service: Service, task_set: TaskSet, message: str) -> str:
-    """`(service web, taskSet ecs-svc/...) has started ...` (task-set services' prefix)."""
-    return message.replace("(service )", f"(service {service.name}, taskSet {task_set.id})", 1)
