@@ -33,6 +33,7 @@ from ecsmock.model.cluster import (
     ClusterStatus,
     StrategyItem,
 )
+from ecsmock.model.retention import forget_later
 from ecsmock.model.services import ServiceOps
 from ecsmock.model.taskops import TaskOps
 from ecsmock.model.tasksets import TaskSetOps
@@ -325,17 +326,10 @@ class Backend:
         cluster.capacity_providers = []
         cluster.default_strategy = []
         cluster.statistics = {}
-        cluster.purge = self.clock.schedule(
-            self._purger(cluster), after=INACTIVE_CLUSTER_TTL, background=True
+        cluster.purge = forget_later(
+            self.clock, self.clusters, cluster.name, cluster, INACTIVE_CLUSTER_TTL
         )
         return cluster
-
-    def _purger(self, cluster: Cluster) -> Callable[[], None]:
-        def purge() -> None:
-            if self.clusters.get(cluster.name) is cluster:
-                del self.clusters[cluster.name]
-
-        return purge
 
     # -- tags -----------------------------------------------------------------------------
 

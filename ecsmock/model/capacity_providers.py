@@ -55,6 +55,7 @@ from ecsmock.model.capacity_provider import (
     problems,
 )
 from ecsmock.model.cluster import FARGATE_PROVIDERS, PROVIDER_NOT_FOUND, Cluster
+from ecsmock.model.retention import forget_later
 from ecsmock.model.service import ServiceStatus
 from ecsmock.model.timing import REALISTIC, TimingProfile
 
@@ -229,18 +230,11 @@ class CapacityProviderOps:
             provider.status = ProviderStatus.INACTIVE
             provider.update_status = UpdateStatus.DELETE_COMPLETE
             provider.tags = {}  # tags go with their resource (TagResource docs)
-            provider.purge = self.backend.clock.schedule(
-                self._purger(provider), after=INACTIVE_PROVIDER_TTL, background=True
+            provider.purge = forget_later(
+                self.backend.clock, self.by_name, provider.name, provider, INACTIVE_PROVIDER_TTL
             )
 
         return done
-
-    def _purger(self, provider: CapacityProvider) -> Callable[[], None]:
-        def purge() -> None:
-            if self.by_name.get(provider.name) is provider:
-                del self.by_name[provider.name]
-
-        return purge
 
     # -- clusters -------------------------------------------------------------------------
 

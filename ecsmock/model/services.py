@@ -20,6 +20,7 @@ from ecsmock.errors import (
 )
 from ecsmock.model import service as sv
 from ecsmock.model.deployments import DeploymentFlow
+from ecsmock.model.retention import forget_later
 from ecsmock.model.scheduler import Scheduler, ServicePublisher, task_spec_for
 from ecsmock.model.service import (
     Deployment,
@@ -171,13 +172,8 @@ class ServiceOps(DeploymentFlow):
             cluster.draining_services_count -= 1
         service.status = ServiceStatus.INACTIVE
         key = (service.cluster_name, service.name)
-
-        def purge() -> None:
-            if self.store.by_key.get(key) is service:
-                del self.store.by_key[key]
-
-        service.purge = self.backend.clock.schedule(
-            purge, after=INACTIVE_SERVICE_TTL, background=True
+        service.purge = forget_later(
+            self.backend.clock, self.store.by_key, key, service, INACTIVE_SERVICE_TTL
         )
 
     def task_spec(self, service: Service, deployment: Deployment) -> TaskSpec:
