@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecsmock.api._params import check_enum, check_max_items, page, with_token
+from ecsmock.api._params import check_include, check_max_items, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import tags_in, tags_view
 from ecsmock.errors import ClientException, InvalidParameterException, UnsupportedOperationError
@@ -154,9 +154,7 @@ def describe_capacity_providers(backend: Backend, params: Params) -> Body:
     """DescribeCapacityProviders: FARGATE, FARGATE_SPOT and the account's own, or those named."""
     refs: list[str] = params.get("capacityProviders") or []
     check_max_items("capacityProviders", refs, MAX_DESCRIBE)
-    for name in params.get("include", []):
-        check_enum("include", name, PROVIDER_FIELDS)
-    with_tags = "TAGS" in params.get("include", [])
+    with_tags = "TAGS" in check_include(params, PROVIDER_FIELDS)
     ops = backend.capacity_providers
     # `cluster` keeps only the providers associated with that cluster (its docs) [I].
     scope = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecsmock.api._fresh import fresh
-from ecsmock.api._params import check_enum, check_max_items, page, with_token
+from ecsmock.api._params import check_enum, check_include, check_max_items, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import strategy_in, strategy_view, tags_in, tags_view
 from ecsmock.errors import InvalidParameterException
@@ -134,10 +134,7 @@ def describe_clusters(backend: Backend, params: Params) -> Body:
     """DescribeClusters: up to 100 refs (default `default`); unknown ones are MISSING."""
     refs = params.get("clusters") or [DEFAULT_CLUSTER]
     check_max_items("clusters", refs, MAX_DESCRIBE)
-    include = params.get("include", [])
-    for name in include:
-        check_enum("include", name, CLUSTER_FIELDS)
-    fields = frozenset(include)
+    fields = frozenset(check_include(params, CLUSTER_FIELDS))
     clusters: list[Body] = []
     failures: list[dict[str, str]] = []
     for ref in refs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ecsmock.api._params import check_enum, check_max_items, page, with_token
+from ecsmock.api._params import check_enum, check_max_items, describe, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api.service_views import brief_view, revision_view, service_deployment_view
 from ecsmock.errors import (
@@ -65,13 +65,12 @@ def _batch(params: Params, name: str) -> list[str]:
 @operation("DescribeServiceDeployments")
 def describe_service_deployments(backend: Backend, params: Params) -> Body:
     """DescribeServiceDeployments: up to 20 ARNs; unknown ones are MISSING failures."""
-    found, failures = [], []
-    for arn in _batch(params, "serviceDeploymentArns"):
-        hit = _find_deployment(backend, arn)
-        if hit is None:
-            failures.append({"arn": arn, "reason": "MISSING"})
-        else:
-            found.append(service_deployment_view(hit[1], hit[0]))
+    found, failures = describe(
+        _batch(params, "serviceDeploymentArns"),
+        lambda arn: _find_deployment(backend, arn),
+        lambda hit: service_deployment_view(hit[1], hit[0]),
+        lambda arn: arn,  # ARNs only: a ref is named as given
+    )
     return {"serviceDeployments": found, "failures": failures}
 
 

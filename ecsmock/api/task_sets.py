@@ -6,7 +6,7 @@ CreateTaskSet, DescribeTaskSets, UpdateTaskSet, DeleteTaskSet, UpdateServicePrim
 from __future__ import annotations
 
 from ecsmock.api._enums import check_enums
-from ecsmock.api._params import check_enum
+from ecsmock.api._params import check_enum, check_include
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import tags_in
 from ecsmock.api.service_views import task_set_view
@@ -45,12 +45,9 @@ def create_task_set(backend: Backend, params: Params) -> Body:
 @operation("DescribeTaskSets")
 def describe_task_sets(backend: Backend, params: Params) -> Body:
     """DescribeTaskSets: all of the service's sets, or the listed ones (MISSING failures)."""
-    include = params.get("include", [])
-    for name in include:
-        check_enum("include", name, ("TAGS",))
+    with_tags = "TAGS" in check_include(params, ("TAGS",))
     service = backend.task_sets.managed(params["cluster"], params["service"], writing=False)
     refs = params.get("taskSets")
-    with_tags = "TAGS" in include
     if refs is None:
         sets = backend.task_sets.of(service)
         return {"taskSets": [task_set_view(s, service, with_tags) for s in sets], "failures": []}
