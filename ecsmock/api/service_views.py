@@ -7,7 +7,15 @@ from typing import Any
 from ecsmock.api._fresh import fresh
 from ecsmock.api._views import strategy_view, tags_view
 from ecsmock.model.service import SERVICE_ROLE as _ROLE
-from ecsmock.model.service import Deployment, DeploymentConfig, Revision, Service, TaskCounts
+from ecsmock.model.service import (
+    Deployment,
+    DeploymentConfig,
+    Revision,
+    RolloutState,
+    Service,
+    TaskCounts,
+    breaker_threshold,
+)
 from ecsmock.model.taskset import TaskSet
 
 # What a Fargate platform version asked as LATEST resolves to on Linux (spec 7.1).
@@ -200,8 +208,6 @@ def service_deployment_view(d: Deployment, service: Service) -> dict[str, Any]:
 
 
 def _breaker_view(d: Deployment) -> dict[str, Any]:
-    from ecsmock.model.service import RolloutState, breaker_threshold
-
     if not d.config.circuit_breaker:
         return {"status": "DISABLED", "failureCount": d.failed_tasks, "threshold": 0}
     if d.rollout_state is RolloutState.FAILED:
