@@ -6,7 +6,7 @@ import functools
 import inspect
 import threading
 import unittest
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, overload
 
@@ -14,9 +14,10 @@ from ecsmock import _patch
 from ecsmock._events import EventLog, task_event_builder
 from ecsmock._faults import Faults, script_container
 from ecsmock._ids import IdGenerator
+from ecsmock._instances import add_container_instances, set_agent_connected
 from ecsmock._options import CallRecord, Options, default_start
 from ecsmock.api import REGISTRY
-from ecsmock.api.events import service_event, task_state_change
+from ecsmock.api.events import instance_state_change, service_event, task_state_change
 from ecsmock.clock import DEFAULT_MAX_STEPS
 from ecsmock.errors import (
     ECSMockError,
@@ -27,6 +28,7 @@ from ecsmock.errors import (
     UnsupportedOperationError,
 )
 from ecsmock.model.backend import Backend
+from ecsmock.model.container_instance import ContainerInstance
 from ecsmock.model.task import Task
 from ecsmock.model.timing import TimingProfile, resolve
 from ecsmock.model.world import World
@@ -107,6 +109,13 @@ class ECSMock:
             events.append(service_event(detail_type, arn, detail, event_id, account, region, now))
 
         backend.services.publish = publish_service
+
+        def publish_instance(instance: ContainerInstance) -> None:
+            event_id = self._event_ids.uuid()
+            now = world.clock.now
+            events.append(instance_state_change(instance, event_id, account, region, now))
+
+        backend.container_instances.publish = publish_instance
 
     def stop(self) -> None:
         """Deactivate; the world stays readable (`events`, `calls`, `now()`)."""
@@ -272,6 +281,65 @@ class ECSMock:
             on_sigterm=on_sigterm,
             sigterm_exit_code=sigterm_exit_code,
         )
+
+    def add_container_instances(
+        self,
+        cluster: str = "default",
+        count: int = 1,
+        *,
+        instance_type: str = "m5.large",
+        cpu: int | None = None,
+        memory: int | None = None,
+        availability_zones: Sequence[str] | None = None,
+        attributes: Mapping[str, str | None] | None = None,
+        capacity_provider: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        agent_version: str | None = None,
+        region: str | None = None,
+    ) -> list[str]:
+        """Register EC2 container instances with a cluster, as booting instances would.
+
+        Args:
+            cluster: the cluster's name or ARN (it must exist and be ACTIVE).
+            count: how many instances.
+            instance_type: sets registered CPU (vCPUs x 1024) and MEMORY, and the
+                `ecs.instance-type` attribute; `cpu`/`memory` override the sizes.
+            cpu: registered CPU units.
+            memory: registered MEMORY in MiB.
+            availability_zones: zones taken round-robin, continuing from the instances
+                already registered (default: the region's a, b and c).
+            attributes: custom attributes (name -> value, None for no value).
+            capacity_provider: the Auto Scaling group capacity provider they belong to.
+            tags: tags on each instance.
+            agent_version: the agent they run (default: the newest, so no agent update).
+            region: needed only when a cluster name exists in several regions.
+
+        Returns:
+            The container instance ARNs, in registration order.
+        """
+        with self._lock:
+            return add_container_instances(
+                self.world,
+                self.options.account_id,
+                cluster,
+                count,
+                instance_type=instance_type,
+                cpu=cpu,
+                memory=memory,
+                availability_zones=availability_zones,
+                attributes=attributes,
+                capacity_provider=capacity_provider,
+                tags=tags,
+                agent_version=agent_version,
+                region=region,
+            )
+
+    def set_agent_connected(self, container_instance_arn: str, connected: bool) -> None:
+        """Disconnect (or reconnect) an instance's agent: no placements while disconnected."""
+        with self._lock:
+            set_agent_connected(
+                self.world, self.options.account_id, container_instance_arn, connected
+            )
 
     def _follow_clock(self) -> None:
         if self._frozen is not None:

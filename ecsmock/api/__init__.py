@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from ecsmock.api import (
     account_settings,
+    agent,
+    attributes,
     capacity_providers,
     clusters,
+    container_instances,
     service_deployments,
     services,
     tags,
@@ -19,8 +22,11 @@ __all__ = [
     "REGISTRY",
     "Handler",
     "account_settings",
+    "agent",
+    "attributes",
     "capacity_providers",
     "clusters",
+    "container_instances",
     "operation",
     "service_deployments",
     "services",

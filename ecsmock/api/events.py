@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from ecsmock.api.container_instances import instance_view
 from ecsmock.api.task_views import task_view
+from ecsmock.model.container_instance import ContainerInstance
 from ecsmock.model.task import Task
 
 TASK_TIMES = (
@@ -80,3 +82,26 @@ def service_event(
         if key in body:
             body[key] = iso_ms(body[key])
     return envelope(detail_type, event_id, account, region, now, [arn], body)
+
+
+def instance_state_change(
+    instance: ContainerInstance, event_id: str, account: str, region: str, now: datetime
+) -> dict[str, Any]:
+    """An "ECS Container Instance State Change" event (behaviour reference 15.2).
+
+    The detail is the ContainerInstance as DescribeContainerInstances shows it, without
+    tags, plus `clusterArn` and `updatedAt` (the Developer Guide's example payload).
+    """
+    detail = instance_view(instance, with_tags=False)
+    detail["registeredAt"] = iso_ms(detail["registeredAt"])
+    detail["clusterArn"] = instance.cluster_arn
+    detail["updatedAt"] = iso_ms(now.timestamp())
+    return envelope(
+        "ECS Container Instance State Change",
+        event_id,
+        account,
+        region,
+        now,
+        [instance.arn],
+        detail,
+    )

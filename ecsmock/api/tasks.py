@@ -89,6 +89,8 @@ def _run_request(params: Params) -> RunRequest:
         enable_execute_command=params.get("enableExecuteCommand", False),
         platform_version=params.get("platformVersion"),
         client_token=params.get("clientToken"),
+        placement_strategy=params.get("placementStrategy"),
+        placement_constraints=params.get("placementConstraints"),
         # Everything but the token: the same token with other parameters is a conflict.
         fingerprint=json.dumps(
             {k: v for k, v in params.items() if k != "clientToken"}, sort_keys=True, default=str
@@ -112,25 +114,18 @@ def run_task(backend: Backend, params: Params) -> Body:
 
 @operation("StartTask")
 def start_task(backend: Backend, params: Params) -> Body:
-    """StartTask: one task per listed container instance (EC2/EXTERNAL only).
-
-    No container instance can be registered yet, so every listed one is MISSING.
-    """
-    cluster = backend.active_cluster(params.get("cluster"))
+    """StartTask: one task on each listed container instance (1-10), as RunTask validates."""
     refs = params["containerInstances"]
     if not refs:
         raise InvalidParameterException("containerInstances can not be empty.")
     check_max_items("containerInstances", refs, 10)
-    backend.tasks.definitions.runnable(params["taskDefinition"])
-    failures = []
-    for ref in refs:
-        arn = (
-            ref
-            if ref.startswith("arn:")
-            else backend.arn(f"container-instance/{cluster.name}/{ref}")
-        )
-        failures.append({"arn": arn, "reason": "MISSING"})
-    return {"tasks": [], "failures": failures}
+    req = _run_request({**params, "launchType": "EC2", "count": len(refs)})
+    req.container_instances = list(refs)
+    result = backend.tasks.run(req)
+    return {
+        "tasks": [task_view(t) for t in result.tasks],
+        "failures": [_failure_view(a, r) for a, r in result.failures],
+    }
 
 
 @operation("StopTask")

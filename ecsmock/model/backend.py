@@ -33,6 +33,7 @@ from ecsmock.model.cluster import (
     ClusterStatus,
     StrategyItem,
 )
+from ecsmock.model.container_instances import ContainerInstanceOps
 from ecsmock.model.retention import forget_later
 from ecsmock.model.services import ServiceOps
 from ecsmock.model.taskops import TaskOps
@@ -94,6 +95,9 @@ class Backend:
         self.tasks = TaskOps(self, timing, behaviour or Behaviour())
         self.services = ServiceOps(self, timing)
         self.task_sets = TaskSetOps(self)
+        self.container_instances = ContainerInstanceOps(self, timing)
+        self.container_instances.capacity_hook = self.services.scheduler.capacity_changed
+        self.container_instances.drain_hook = self.services.scheduler.instance_draining
         # Each taggable resource kind registers the resolver of its ARNs here.
         self.taggable: dict[str, TagResolver] = {
             "cluster": self._tagged_cluster,
@@ -102,6 +106,7 @@ class Backend:
             "service": self.services.tagged,
             "task-set": self.task_sets.tagged,
             "capacity-provider": self.capacity_providers.tagged,
+            "container-instance": self.container_instances.tagged,
         }
 
     def arn(self, resource: str) -> str:
@@ -385,5 +390,11 @@ class Backend:
         out: list[str] = []
         for name, cluster in self.clusters.items():
             out += [f"cluster {name}: {problem}" for problem in cl.problems(name, cluster)]
-        parts = (self.capacity_providers, self.tasks, self.services, self.task_sets)
+        parts = (
+            self.capacity_providers,
+            self.tasks,
+            self.services,
+            self.task_sets,
+            self.container_instances,
+        )
         return out + [problem for part in parts for problem in part.invariants()]

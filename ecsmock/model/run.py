@@ -16,7 +16,9 @@ from ecsmock.errors import (
     PlatformUnknownException,
 )
 from ecsmock.model import cluster as cl
+from ecsmock.model import placement_rules
 from ecsmock.model.cluster import FARGATE_PROVIDERS, Cluster, StrategyItem
+from ecsmock.model.placement_rules import Constraint, Strategy
 from ecsmock.model.task import Platform
 from ecsmock.model.taskdef import TaskDefinition
 from ecsmock.model.tasks import Placement
@@ -38,6 +40,9 @@ BOTH_LAUNCH_AND_STRATEGY = (
 )
 NETWORK_REQUIRED = "Network Configuration must be provided when networkMode 'awsvpc' is specified."
 MAX_OVERRIDES = 8192
+FARGATE_PLACEMENT = (
+    "Task placement strategies and constraints are not supported for tasks hosted on Fargate."
+)
 # RunTask with enableExecuteCommand and no task role (boto/boto3#3173, real output).
 EXEC_NEEDS_ROLE = (
     "The execute command failed because a valid task role is not being used. Specify a valid "
@@ -93,6 +98,11 @@ class RunRequest:
     platform_version: str | None = None
     client_token: str | None = None
     fingerprint: str = ""
+    # placementStrategy / placementConstraints as given (EC2 only).
+    placement_strategy: list[dict[str, Any]] | None = None
+    placement_constraints: list[dict[str, Any]] | None = None
+    # StartTask: the container instances named, one task on each.
+    container_instances: list[str] | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -237,6 +247,26 @@ def check_platform_version(launch_type: str, version: str | None) -> str | None:
     if version not in FARGATE_PLATFORM_VERSIONS:
         raise PlatformUnknownException("The specified platform version does not exist.")
     return version
+
+
+def check_placement(
+    td: TaskDefinition,
+    req: RunRequest,
+    launch_type: str | None,
+    strategy: list[StrategyItem],
+) -> tuple[list[Strategy], list[Constraint]]:
+    """Placement strategies and constraints: at most 5 and 10 (with the definition's).
+
+    Fargate places by subnet only ("Amazon ECS task placement": not supported for tasks
+    hosted on Fargate) [D]; ECS's text for refusing them is ours [U].
+    """
+    strategies = placement_rules.strategies_in(req.placement_strategy)
+    constraints = placement_rules.constraints_in(req.placement_constraints)
+    if (strategies or constraints) and launch_of(launch_type, strategy) == "FARGATE":
+        raise InvalidParameterException(FARGATE_PLACEMENT)
+    definition = placement_rules.definition_constraints(td)
+    placement_rules.check_constraint_total(constraints, definition)
+    return strategies, constraints + definition
 
 
 def split(strategy: list[StrategyItem], count: int, already: dict[str, int]) -> list[str]:

@@ -15,13 +15,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from ecsmock.model import run as rules
 from ecsmock.model import service as sv
+from ecsmock.model import service_placement
 from ecsmock.model.service import Deployment, DeploymentStatus, RolloutState, Service
+from ecsmock.model.service_placement import place_for_service
 from ecsmock.model.task import HealthStatus, StopCode, Task, TaskStatus
-from ecsmock.model.tasks import Placement, TaskSpec
 
 if TYPE_CHECKING:
+    from ecsmock.model.container_instance import ContainerInstance
     from ecsmock.model.services import ServiceOps
 
 # Throttle backoff after consecutive launch failures [S]: 0, 10, 20, 40 ... 900 seconds.
@@ -40,6 +41,8 @@ class Scheduler:
         self.tasks = ops.backend.tasks
         # The service and deployment of every task a service started, until it is purged.
         self.owner: dict[str, tuple[Service, Deployment]] = {}
+        # Per cluster: services waiting for capacity (placement failed; DAEMON always).
+        self.waiting: dict[str, dict[str, Service]] = {}
 
     # -- triggers ------------------------------------------------------------------------
 
@@ -177,13 +180,16 @@ class Scheduler:
         if primary is None or service.status is sv.ServiceStatus.INACTIVE:
             return
         if service.scheduling_strategy == "DAEMON" and service.active:
-            # DAEMON: desiredCount is computed, one task per eligible container instance.
+            # DAEMON: desiredCount is computed, one task per eligible container instance,
+            # and the service follows the instances as they come and go.
             service.desired_count = self.ops.daemon_slots(service)
+            self.waiting.setdefault(service.cluster_name, {})[service.name] = service
         desired = service.desired_count if service.active else 0
         primary.desired_count = primary.requested_count = desired
         self.ops.begin(primary)
-        stopped = self._stops(service, primary, desired)
-        started = self._starts(service, primary, desired)
+        evicted = service_placement.evicted(self.backend, service)
+        stopped = self._stops(service, primary, desired, evicted)
+        started = self._starts(service, primary, desired, evicted)
         if stopped:
             self.ops.add_event(service, sv.stopped_message(service.name, stopped))
         if started:
@@ -195,39 +201,60 @@ class Scheduler:
         self._drop_drained(service)
         self._settle_state(service, primary, desired)
 
-    def _stops(self, service: Service, primary: Deployment, desired: int) -> list[Task]:
+    def _stops(
+        self, service: Service, primary: Deployment, desired: int, evicted: dict[str, Task]
+    ) -> list[Task]:
         """Stop what may stop, keeping the healthy tasks at the floor.
 
         Old tasks not yet RUNNING go at once; RUNNING ones (and a surplus of the PRIMARY's)
         only while the healthy tasks stay at the floor. A RUNNING task inside its healthy
         wait does not count toward the floor, but is not thrown away either: it goes only
-        where a healthy one could.
+        where a healthy one could. Tasks on DRAINING instances (`evicted`) are treated as
+        old ones, first (UpdateContainerInstancesState docs).
         """
         old = service.deployments[1:]
         failed = primary.rollout_state is RolloutState.FAILED and service.active
         chosen: list[tuple[Deployment, Task]] = []
+        moving = [
+            (d, t)
+            for d in service.deployments
+            if evicted
+            for t in d.live_tasks()
+            if t.id in evicted
+        ]
         if not failed:
+            chosen += [(d, t) for d, t in moving if not _running(t)]
             for deployment in old:
-                chosen += [(deployment, t) for t in deployment.starting.values() if not _running(t)]
-        surplus = primary.live - desired
+                chosen += [
+                    (deployment, t)
+                    for t in deployment.starting.values()
+                    if not _running(t) and t.id not in evicted
+                ]
+        surplus = primary.live - _count_in(primary, evicted) - desired
         for task in reversed(primary.starting.values()):
             if surplus <= 0 or _running(task):
                 break
-            chosen.append((primary, task))
-            surplus -= 1
+            if task.id not in evicted:
+                chosen.append((primary, task))
+                surplus -= 1
         room = sum(len(d.healthy) for d in service.deployments) - service.config.lower(desired)
         candidates: list[tuple[Deployment, Task]] = []
         if not failed:
+            candidates += [(d, t) for d, t in moving if _running(t)]
             for deployment in reversed(old):  # the oldest deployment goes first
                 candidates += [(deployment, t) for t in deployment.starting.values() if _running(t)]
                 candidates += [(deployment, t) for t in deployment.healthy.values()]
         if surplus > 0:
             extra = [t for t in reversed(primary.starting.values()) if _running(t)]
             extra += list(reversed(primary.healthy.values()))
-            candidates += [(primary, t) for t in extra[:surplus]]
+            candidates += [(primary, t) for t in extra if t.id not in evicted][:surplus]
+        seen = {t.id for _, t in chosen}
         for deployment, task in candidates:
             if room <= 0:
                 break
+            if task.id in seen:
+                continue
+            seen.add(task.id)
             chosen.append((deployment, task))
             if task.id in deployment.healthy:
                 room -= 1
@@ -241,11 +268,14 @@ class Scheduler:
         deployment.stopping[task.id] = task
         self.tasks.lifecycle.stop(task, StopCode.SERVICE_SCHEDULER_INITIATED, reason)
 
-    def _starts(self, service: Service, primary: Deployment, desired: int) -> list[Task]:
+    def _starts(
+        self, service: Service, primary: Deployment, desired: int, evicted: dict[str, Task]
+    ) -> list[Task]:
         if primary.rollout_state is RolloutState.FAILED or not service.active:
             return []
         live = sum(d.live for d in service.deployments)
-        count = min(desired - primary.live, service.config.upper(desired) - live)
+        staying = primary.live - _count_in(primary, evicted)
+        count = min(desired - staying, service.config.upper(desired) - live)
         if count <= 0:
             return []
         return self.launch(service, primary, count)
@@ -264,12 +294,17 @@ class Scheduler:
         return self._launch(service, group, count)
 
     def _launch(self, service: Service, deployment: Deployment, count: int) -> list[Task]:
-        placements = self._placements(service, deployment, count)
-        if placements is None:
-            self.ops.add_event(service, sv.no_instances_message(event_label(service, deployment)))
-            self.ops.service_action(service, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE")
-            return []
         spec = self.ops.task_spec(service, deployment)
+        placements, failure = place_for_service(
+            self.backend,
+            service,
+            deployment,
+            spec,
+            count,
+            self._provider_counts(service, deployment),
+            event_label(service, deployment),
+        )
+        self._note_placement(service, failure)
 
         def adopt(task: Task) -> None:
             self.owner[task.id] = (service, deployment)
@@ -295,26 +330,49 @@ class Scheduler:
                 self.poke(service, after=wait, background=True)
         return result.tasks
 
-    def _placements(
-        self, service: Service, deployment: Deployment, count: int
-    ) -> list[Placement] | None:
-        revision = deployment.revision
-        td = revision.task_definition
-        if revision.launch_type is not None:
-            if revision.launch_type != "FARGATE":
-                return None  # container instances come with the EC2 launch type's issue
-            return rules.fargate_placements(td, [None] * count, revision.network)
-        if not all(rules.is_fargate_provider(i.capacity_provider) for i in revision.strategy):
-            return None
+    def _note_placement(self, service: Service, failure: str | None) -> None:
+        """Record a placement failure (once per cause) and wait for capacity to change."""
+        waiting = self.waiting.setdefault(service.cluster_name, {})
+        if failure is None:
+            service.placement_failure = None
+            if service.scheduling_strategy != "DAEMON":
+                waiting.pop(service.name, None)
+            return
+        waiting[service.name] = service
+        if failure != service.placement_failure:
+            service.placement_failure = failure
+            self.ops.add_event(service, failure)
+            self.ops.service_action(service, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE")
+
+    def capacity_changed(self, cluster_name: str) -> None:
+        """Instances came, went, drained or freed resources: services waiting try again."""
+        for service in list(self.waiting.get(cluster_name, {}).values()):
+            if service.status is sv.ServiceStatus.INACTIVE:
+                self.waiting[cluster_name].pop(service.name, None)
+            else:
+                self.poke(service)
+
+    def instance_draining(self, instance: ContainerInstance) -> None:
+        """An instance began DRAINING: the services with tasks on it replace them."""
+        for task in list(instance.tasks.values()):
+            found = self.owner.get(task.id)
+            if found is not None:
+                self.poke(found[0])
+        self.capacity_changed(instance.cluster_name)
+
+    @staticmethod
+    def _provider_counts(service: Service, deployment: Deployment) -> dict[str, int]:
+        """Tasks per capacity provider the strategy's base and weights apply over.
+
+        A task set's strategy applies over its own tasks; a deployment's over the service's.
+        """
         already: dict[str, int] = {}
-        # A task set's strategy applies over its own tasks; a deployment's over the service's.
         groups = [deployment] if deployment in service.task_sets else service.deployments
         for d in groups:
             for task in (*d.starting.values(), *d.healthy.values()):
                 name = task.capacity_provider_name or ""
                 already[name] = already.get(name, 0) + 1
-        providers = rules.split(revision.strategy, count, already)
-        return rules.fargate_placements(td, list(providers), revision.network)
+        return already
 
     # -- after the moves -----------------------------------------------------------------
 
@@ -382,26 +440,16 @@ def event_label(service: Service, group: Deployment) -> str:
     return service.name
 
 
+def _count_in(deployment: Deployment, tasks: dict[str, Task]) -> int:
+    """How many of `tasks` are live tasks of `deployment`."""
+    if not tasks:
+        return 0
+    return sum(1 for t in deployment.live_tasks() if t.id in tasks)
+
+
 def _running(task: Task) -> bool:
     return task.last_status is TaskStatus.RUNNING
 
 
 def _has_health_check(task: Task) -> bool:
     return any(c.spec.essential and c.spec.health_check is not None for c in task.containers)
-
-
-def task_spec_for(service: Service, deployment: Deployment) -> TaskSpec:
-    """The TaskSpec of a task the scheduler starts for `deployment` (tags added by ops)."""
-    revision = deployment.revision
-    return TaskSpec(
-        cluster_name=service.cluster_name,
-        cluster_arn=service.cluster_arn,
-        definition=revision.task_definition,
-        group=f"service:{service.name}",
-        started_by=deployment.id,
-        enable_execute_command=service.enable_execute_command,
-        platform_version=rules.check_platform_version("FARGATE", revision.platform_version)
-        if rules.launch_of(revision.launch_type, revision.strategy) == "FARGATE"
-        else None,
-        service_name=service.name,
-    )

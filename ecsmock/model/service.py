@@ -172,6 +172,10 @@ class Deployment:
         """Tasks not stopping."""
         return len(self.starting) + len(self.healthy)
 
+    def live_tasks(self) -> list[Task]:
+        """The tasks not stopping, starting ones first."""
+        return [*self.starting.values(), *self.healthy.values()]
+
     def counts(self) -> tuple[int, int]:
         """(runningCount, pendingCount) over the deployment's tasks not yet STOPPED."""
         running = pending = 0
@@ -244,6 +248,8 @@ class Service:
     steady: bool = False
     launch_failures: int = 0  # consecutive tasks that stopped before RUNNING
     hold_until: datetime | None = None  # throttled: no launches before then
+    # The last placement-failure event, not repeated until the cause changes.
+    placement_failure: str | None = None
     pending_pass: Scheduled | None = None
     purge: Scheduled | None = None
     last_completed: Revision | None = None

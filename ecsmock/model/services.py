@@ -19,9 +19,10 @@ from ecsmock.errors import (
     ServiceNotFoundException,
 )
 from ecsmock.model import service as sv
+from ecsmock.model import service_placement
 from ecsmock.model.deployments import DeploymentFlow
 from ecsmock.model.retention import forget_later
-from ecsmock.model.scheduler import Scheduler, ServicePublisher, task_spec_for
+from ecsmock.model.scheduler import Scheduler, ServicePublisher
 from ecsmock.model.service import (
     Deployment,
     DeploymentConfig,
@@ -29,6 +30,7 @@ from ecsmock.model.service import (
     Service,
     ServiceStatus,
 )
+from ecsmock.model.service_placement import task_spec_for
 from ecsmock.model.service_rules import ServiceRequest, ServiceUpdate, check_create, revision_of
 from ecsmock.model.task import Task, TaskStatus
 from ecsmock.model.tasks import TaskSpec
@@ -158,12 +160,10 @@ class ServiceOps(DeploymentFlow):
     def daemon_slots(self, service: Service) -> int:
         """How many tasks a DAEMON service runs (behaviour reference 7.5).
 
-        One per ACTIVE container instance of its cluster that meets its constraints.
-        Container instances are not modelled yet (the EC2 launch type's issue), so no
-        instance can be eligible; this is the point where they will be counted.
+        One per ACTIVE container instance of its cluster, agent connected, that meets its
+        constraints.
         """
-        del service
-        return 0
+        return service_placement.daemon_slots(self.backend, service)
 
     def make_inactive(self, service: Service) -> None:
         """A DRAINING service whose tasks are all gone: INACTIVE, purged an hour later."""

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from ecsmock.errors import ConflictException, InvalidParameterException
+from ecsmock.model import ec2
 from ecsmock.model import run as rules
 from ecsmock.model import tags as tag_rules
 from ecsmock.model.behaviour import Behaviour
@@ -51,6 +52,7 @@ class TaskOps:
         self.definitions = TaskDefinitionStore(backend.arn, backend.settings.root)
         self.store = TaskStore(backend.region, backend.arn, backend.ids, backend.clock)
         self.lifecycle = Lifecycle(backend.clock, timing, backend.ids, behaviour, self._observe)
+        self.ec2 = ec2.Ec2Placer(backend)
         self.publish: Publisher | None = None
         # The service scheduler's hooks: every change of a task, and a task purged.
         self.service_hook: Callable[[Task, TaskStatus | None], None] | None = None
@@ -82,8 +84,10 @@ class TaskOps:
             known = self._tokens.get(req.client_token)
             if known is not None:
                 return self._replay(req, known)
-        placements = self._place(td, req, launch_type, strategy)
-        return self._launch(spec, placements, req)
+        placements, failures = self._place(cluster, spec, req, launch_type, strategy)
+        result = self._launch(spec, placements, req)
+        result.failures = failures + result.failures
+        return result
 
     def _replay(self, req: rules.RunRequest, known: tuple[str, list[str]]) -> RunResult:
         """The same clientToken again: the original tasks, or a conflict (RunTask docs)."""
@@ -119,21 +123,38 @@ class TaskOps:
 
     def _place(
         self,
-        td: TaskDefinition,
+        cluster: Cluster,
+        spec: TaskSpec,
         req: rules.RunRequest,
         launch_type: str | None,
         strategy: list[Any],
-    ) -> list[Placement]:
-        if launch_type is not None:
-            if launch_type != "FARGATE":
-                # No container instance can be registered yet: ECS answers with an exception.
-                raise InvalidParameterException(rules.NO_INSTANCES)
-            return rules.fargate_placements(td, [None] * req.count, req.network)
-        for item in strategy:
-            if not rules.is_fargate_provider(item.capacity_provider):
-                raise InvalidParameterException(rules.NO_INSTANCES)
-        providers = rules.split(strategy, req.count, {})
-        return rules.fargate_placements(td, list(providers), req.network)
+    ) -> tuple[list[Placement], list[tuple[str | None, str]]]:
+        td = spec.definition
+        strategies, constraints = rules.check_placement(td, req, launch_type, strategy)
+        if req.container_instances is not None:
+            started = ec2.on_instances(self.ec2, cluster, spec, req.container_instances)
+            return started.placements, list(started.failures)
+        if launch_type == "FARGATE":
+            return rules.fargate_placements(td, [None] * req.count, req.network), []
+        providers: list[str | None] = [None] * req.count
+        if launch_type is None:
+            split = rules.split(strategy, req.count, {})
+            if all(rules.is_fargate_provider(p) for p in split):
+                return rules.fargate_placements(td, list(split), req.network), []
+            providers = list(split)
+        launch = ec2.Ec2Launch(
+            cluster=cluster,
+            spec=spec,
+            count=req.count,
+            strategies=strategies or ec2.RUN_TASK_DEFAULT,
+            constraints=constraints,
+            providers=providers,
+            subnets=req.network.subnets if req.network is not None else [],
+        )
+        result = self.ec2.place(launch)
+        if result.no_instances and not result.placements:
+            raise InvalidParameterException(ec2.NO_INSTANCES)
+        return result.placements, list(result.failures)
 
     def _launch(
         self, spec: TaskSpec, placements: list[Placement], req: rules.RunRequest
@@ -168,6 +189,8 @@ class TaskOps:
                 failures.append((None, rules.CAPACITY_UNAVAILABLE))
                 continue
             task = self.store.create(spec, placement)
+            if placement.instance is not None and placement.need is not None:
+                self.backend.container_instances.placed(task, placement.instance, placement.need)
             self._count(task, task.last_status, +1)
             self._use_provider(task, +1)
             if on_created is not None:
@@ -233,6 +256,8 @@ class TaskOps:
         if task.last_status is TaskStatus.STOPPED and previous is not TaskStatus.STOPPED:
             self._use_provider(task, -1)
             self._retire(task)
+            if task.container_instance_arn is not None:
+                self.backend.container_instances.task_changed(task)
         if self.publish is not None:
             self.publish(task)
         if task.service_name is not None and self.service_hook is not None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ecsmock._ids import IdGenerator
 from ecsmock.clock import SimulatedClock
+from ecsmock.model.container_instance import ContainerInstance, Need
 from ecsmock.model.task import (
     START_PATH,
     Container,
@@ -36,6 +37,9 @@ class Placement:
     subnet: str | None = None
     container_instance_arn: str | None = None
     availability_zone: str | None = None
+    # EC2: the instance chosen and what the task holds there until STOPPED.
+    instance: ContainerInstance | None = None
+    need: Need | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -41,6 +41,9 @@ class TimingProfile:
     # this long after the call ([S]: ECS answers *_IN_PROGRESS and finishes later).
     provider_update: float = 5.0
     provider_delete: float = 15.0
+    # UpdateContainerAgent: each agentUpdateStatus step (PENDING, STAGING, STAGED,
+    # UPDATING, UPDATED) follows the previous one this long after [S].
+    agent_update_step: float = 10.0
     # Seeded jitter as a fraction of each duration (0 = exact, reproducible either way).
     jitter: float = 0.0
 
@@ -67,6 +70,7 @@ INSTANT = TimingProfile(
     task_set_recompute=0.0,
     provider_update=0.0,
     provider_delete=0.0,
+    agent_update_step=0.0,
 )
 
 

@@ -31,6 +31,23 @@ GROUP_ARN = (
     "57ffcb94-11f0-4d6d-bf60-3bac5e0e0a1b:autoScalingGroupName/"
 )
 PROVIDER_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:capacity-provider/"
+MISSING_INSTANCE = f"arn:aws:ecs:{REGION}:{ACCOUNT}:container-instance/web/{'0' * 32}"
+IDENTITY = (
+    '{"instanceId": "i-0123456789abcdef0", "availabilityZone": "eu-west-1a", '
+    '"instanceType": "m5.large", "imageId": "ami-1", "region": "eu-west-1"}'
+)
+EC2_TD: dict[str, Any] = {
+    "family": "ec2fam",
+    "containerDefinitions": [
+        {
+            "name": "app",
+            "image": "nginx:latest",
+            "memory": 256,
+            "cpu": 128,
+            "portMappings": [{"containerPort": 80, "hostPort": 8080}],
+        }
+    ],
+}
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
 USER = f"arn:aws:iam::{ACCOUNT}:user/alice"
 NETWORK = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c"], "securityGroups": ["sg-1"]}}
@@ -58,6 +75,11 @@ class Facts:
         return self.task_set_ids[0] if self.task_set_ids else "ecs-svc/1234567890123456789"
 
     revision_arns: list[str] = field(default_factory=list)
+    instance_arns: list[str] = field(default_factory=list)
+
+    @property
+    def instance_arn(self) -> str:
+        return self.instance_arns[0] if self.instance_arns else MISSING_INSTANCE
 
     @property
     def deployment_arn(self) -> str:
@@ -74,13 +96,21 @@ class Facts:
         definitions = ["fam", "fam:1", "fam:2", "old:1", "old", "fam:99", TD_ARN + "fam:1"]
         tasks = self.task_arns + [arn.rsplit("/", 1)[-1] for arn in self.task_arns]
         providers = ["FARGATE", "FARGATE_SPOT", "my-asg-provider"]
+        instances = [*self.instance_arns, MISSING_INSTANCE]
+        instances += [arn.rsplit("/", 1)[-1] for arn in instances]
         return {
+            "containerInstance": instances,
+            "containerInstances": instances,
+            "targetId": instances,
+            "attributeName": ["stack", "ecs.os-type", "ecs.availability-zone"],
+            "filter": ["attribute:ecs.availability-zone == eu-west-1a", "runningTasksCount > 0"],
             "cluster": clusters,
             "clusterName": clusters[:4],
             "clusters": clusters,
             "resourceArn": [
                 *clusters[4:],
                 *self.task_arns,
+                *self.instance_arns,
                 TD_ARN + "fam:1",
                 SERVICE_ARN + "api",
                 PROVIDER_ARN + "my-asg-provider",
@@ -175,6 +205,8 @@ def populate(client: Any) -> Facts:
             },
         )
         facts.task_arns = [task["taskArn"] for task in run["tasks"]]
+    if "RegisterContainerInstance" in REGISTRY:
+        _populate_instances(client, facts)
     if "PutAccountSetting" in REGISTRY:
         call(
             client,
@@ -188,6 +220,27 @@ def populate(client: Any) -> Facts:
     facts.tokens += _token(client, "ListAccountSettings", {"maxResults": 1})
     facts.tokens += _token(client, "DescribeCapacityProviders", {"maxResults": 1})
     return facts
+
+
+def _populate_instances(client: Any, facts: Facts) -> None:
+    for _i in range(2):
+        made = call(
+            client,
+            "RegisterContainerInstance",
+            {
+                "cluster": "web",
+                "instanceIdentityDocument": IDENTITY,
+                "versionInfo": {"agentVersion": "1.80.0"},
+            },
+        )
+        facts.instance_arns.append(made["containerInstance"]["containerInstanceArn"])
+    call(client, "RegisterTaskDefinition", EC2_TD)
+    call(
+        client,
+        "StartTask",
+        {"cluster": "web", "taskDefinition": "ec2fam", "containerInstances": facts.instance_arns},
+    )
+    facts.tokens += _token(client, "ListContainerInstances", {"cluster": "web", "maxResults": 1})
 
 
 def _populate_services(client: Any, facts: Facts) -> None:
@@ -340,7 +393,115 @@ EXAMPLES: dict[str, Example] = {
             "tags": [{"key": "env", "value": "dev"}],
         }
     ),
-    "StartTask": _({"cluster": "web", "taskDefinition": "fam", "containerInstances": ["abc"]}),
+    "StartTask": lambda facts: {
+        "cluster": "web",
+        "taskDefinition": "ec2fam",
+        "containerInstances": [facts.instance_arn, "abc"],
+        "startedBy": "me",
+    },
+    "RegisterContainerInstance": _(
+        {
+            "cluster": "web",
+            "instanceIdentityDocument": IDENTITY,
+            "totalResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 7680},
+                {"name": "PORTS", "type": "STRINGSET", "stringSetValue": ["22"]},
+            ],
+            "versionInfo": {"agentVersion": "1.80.0", "dockerVersion": "DockerVersion: 20.10"},
+            "attributes": [{"name": "stack", "value": "prod"}],
+            "tags": [{"key": "env", "value": "dev"}],
+        }
+    ),
+    "DeregisterContainerInstance": lambda facts: {
+        "cluster": "web",
+        "containerInstance": facts.instance_arn,
+        "force": True,
+    },
+    "DescribeContainerInstances": lambda facts: {
+        "cluster": "web",
+        "containerInstances": [facts.instance_arn, "nope"],
+        "include": ["TAGS", "CONTAINER_INSTANCE_HEALTH"],
+    },
+    "ListContainerInstances": _(
+        {
+            "cluster": "web",
+            "status": "ACTIVE",
+            "filter": "attribute:ecs.instance-type =~ m5.*",
+            "maxResults": 1,
+        }
+    ),
+    "UpdateContainerInstancesState": lambda facts: {
+        "cluster": "web",
+        "containerInstances": [facts.instance_arn, "nope"],
+        "status": "DRAINING",
+    },
+    "UpdateContainerAgent": lambda facts: {
+        "cluster": "web",
+        "containerInstance": facts.instance_arn,
+    },
+    "PutAttributes": lambda facts: {
+        "cluster": "web",
+        "attributes": [
+            {"name": "stack", "value": "production", "targetId": facts.instance_arn},
+            {
+                "name": "gpu",
+                "targetType": "container-instance",
+                "targetId": facts.instance_arn.rsplit("/", 1)[1],
+            },
+        ],
+    },
+    "DeleteAttributes": lambda facts: {
+        "cluster": "web",
+        "attributes": [{"name": "stack", "targetId": facts.instance_arn}],
+    },
+    "ListAttributes": _(
+        {
+            "cluster": "web",
+            "targetType": "container-instance",
+            "attributeName": "ecs.os-type",
+            "attributeValue": "linux",
+            "maxResults": 10,
+        }
+    ),
+    "DiscoverPollEndpoint": lambda facts: {
+        "cluster": "web",
+        "containerInstance": facts.instance_arn,
+    },
+    "SubmitTaskStateChange": lambda facts: {
+        "cluster": "web",
+        "task": facts.task_arn,
+        "status": "RUNNING",
+        "containers": [
+            {
+                "containerName": "app",
+                "status": "RUNNING",
+                "networkBindings": [{"containerPort": 80, "hostPort": 80, "protocol": "tcp"}],
+            }
+        ],
+        "managedAgents": [
+            {"containerName": "app", "managedAgentName": "ExecuteCommandAgent", "status": "RUNNING"}
+        ],
+    },
+    "SubmitContainerStateChange": lambda facts: {
+        "cluster": "web",
+        "task": facts.task_arn,
+        "containerName": "app",
+        "status": "RUNNING",
+        "networkBindings": [{"containerPort": 80, "hostPort": 80, "protocol": "tcp"}],
+    },
+    "SubmitAttachmentStateChanges": _(
+        {
+            "cluster": "web",
+            "attachments": [
+                {
+                    "attachmentArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:attachment/"
+                    "0b6ad1d9-2a7f-4b1e-9d3c-7a5e1f2c3d4e",
+                    "status": "ATTACHED",
+                }
+            ],
+        }
+    ),
     "StopTask": lambda facts: {"cluster": "web", "task": facts.task_arn, "reason": "done"},
     "DescribeTasks": lambda facts: {
         "cluster": "web",

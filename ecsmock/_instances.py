@@ -1,0 +1,101 @@
+"""Test helpers for EC2 capacity: what AWS does through EC2 and the agent, in one call.
+
+`ecs.add_container_instances(...)` registers instances as booting EC2 instances with the
+ECS agent would (RegisterContainerInstance works too); `ecs.set_agent_connected(...)`
+disconnects or reconnects an instance's agent (placements then fail with `AGENT`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from ecsmock._ids import parse_arn
+from ecsmock.errors import ECSMockError
+from ecsmock.model.container_instance import DEFAULT_VERSION_INFO, LATEST_AGENT_VERSION
+from ecsmock.model.container_instances import Registration
+
+if TYPE_CHECKING:
+    from ecsmock.model.backend import Backend
+    from ecsmock.model.world import World
+
+
+class ClusterLookupError(ECSMockError, LookupError):
+    """A helper named a cluster the mock cannot find (or finds in several regions)."""
+
+
+def backend_of(world: World, account: str, cluster: str, region: str | None) -> Backend:
+    """The backend holding `cluster` (a name or ARN), in `region` or wherever it is."""
+    parsed = parse_arn(cluster) if cluster.startswith("arn:") else None
+    if parsed is not None:
+        return world.backend(parsed.account or account, parsed.region)
+    if region is not None:
+        return world.backend(account, region)
+    holders = [
+        b for (acct, _), b in world.backends.items() if acct == account and cluster in b.clusters
+    ]
+    if len(holders) != 1:
+        where = "no region" if not holders else f"{len(holders)} regions"
+        raise ClusterLookupError(
+            f"cluster {cluster!r} is in {where} of this mock: create it first, or pass "
+            "region= (or the cluster ARN)"
+        )
+    return holders[0]
+
+
+def add_container_instances(
+    world: World,
+    account: str,
+    cluster: str,
+    count: int,
+    *,
+    instance_type: str,
+    cpu: int | None,
+    memory: int | None,
+    availability_zones: Sequence[str] | None,
+    attributes: Mapping[str, str | None] | None,
+    capacity_provider: str | None,
+    tags: Mapping[str, str] | None,
+    agent_version: str | None,
+    region: str | None,
+) -> list[str]:
+    """Register `count` instances; returns their ARNs (see `ECSMock.add_container_instances`)."""
+    if count < 1:
+        raise ECSMockError(f"count must be at least 1, got {count}")
+    backend = backend_of(world, account, cluster, region)
+    zones = list(availability_zones or [f"{backend.region}{s}" for s in "abc"])
+    ops = backend.container_instances
+    known = backend.find_cluster(cluster)
+    already = len(ops.of_cluster(known.name)) if known is not None else 0
+    version = dict(DEFAULT_VERSION_INFO)
+    version["agentVersion"] = agent_version or LATEST_AGENT_VERSION
+    arns = []
+    for i in range(count):
+        reg = Registration(
+            instance_type=instance_type,
+            availability_zone=zones[(already + i) % len(zones)],
+            cpu=cpu,
+            memory=memory,
+            version_info=version,
+            attributes=list((attributes or {}).items()),
+            tags=dict(tags or {}),
+            capacity_provider_name=capacity_provider,
+        )
+        arns.append(ops.register(cluster, reg).arn)
+    return arns
+
+
+def set_agent_connected(world: World, account: str, instance_arn: str, connected: bool) -> None:
+    """Disconnect or reconnect the agent of the instance an ARN names."""
+    parsed = parse_arn(instance_arn)
+    if parsed is None or parsed.kind != "container-instance":
+        raise ECSMockError(f"{instance_arn!r} is not a container instance ARN")
+    backend = world.backends.get((parsed.account or account, parsed.region))
+    found = backend.container_instances.by_arn.get(instance_arn) if backend else None
+    if backend is None or found is None:
+        raise ECSMockError(f"no container instance {instance_arn} in this mock")
+    if found.agent_connected is not connected:
+        found.agent_connected = connected
+        backend.container_instances.announce(found)
+        if connected and backend.container_instances.capacity_hook is not None:
+            backend.container_instances.capacity_hook(found.cluster_name)

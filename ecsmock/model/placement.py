@@ -1,0 +1,360 @@
+"""Task placement on EC2 container instances: which instance takes each task, or why none can.
+
+Pure (no botocore). Sources: Developer Guide "Amazon ECS task placement" (the pipeline),
+"Amazon ECS task placement strategies", "Amazon ECS task placement constraints", "API
+failure reasons" (the failure reason strings) and behaviour reference 6.2, 9.2 and 9.5.
+Parsing and validation of strategies and constraints live in `model.placement_rules`;
+their names are re-exported here.
+
+`place` places ``count`` tasks one after another; each choice counts for the next
+(resources, host ports, distinctInstance, spread counts, binpack remaining). The instances
+are never mutated: the load of the call is kept aside until the caller creates the tasks.
+For each task (the "task placement" page's order):
+
+1. Candidates are the ACTIVE instances (``placeable``; DRAINING ones take no new task).
+2. The agent must be connected, else the instance's reason is ``AGENT``.
+3. CPU, memory, TCP and UDP host ports must fit (`ContainerInstance.shortfall`, plus what
+   this call already put there), else ``RESOURCE:CPU``/``MEMORY``/``PORTS``/``PORTS_UDP``.
+4. Every constraint must hold, in the order given:
+
+   - ``distinctInstance``: no task of the same group on the instance (any task it holds,
+     i.e. not yet STOPPED, stopping ones included) and none chosen there in this call;
+     else ``DistinctInstance placement constraint unsatisfied.`` (service event quoted in
+     aws/containers-roadmap#1201 [O]).
+   - ``memberOf``: the cluster query matches the instance, with ``task:group`` and
+     ``runningTasksCount`` counting the tasks chosen there earlier in this call; else
+     ``MemberOf placement constraint unsatisfied.`` (real RunTask failure,
+     aws/amazon-ecs-agent#3044, also on the "API failure reasons" page [O]).
+
+5. The strategies order the survivors as a lexicographic key (best effort: they never
+   exclude an instance), then registration order breaks ties [S]:
+
+   - ``spread(field)``: fewest tasks of ``group`` whose value of the field equals the
+     instance's. Counted over every ACTIVE instance (others contribute no value), tasks
+     already stopping excluded [S]; ``instanceId`` makes each instance its own value; an
+     instance without the attribute (or with it valueless) falls in the bucket ``""`` [S].
+   - ``binpack(cpu|memory)``: least remaining of that resource after this call's load.
+   - ``random``: a draw from ``rng``, one per candidate per task in registration order, so
+     a seed fixes the outcome [S].
+
+6. The first instance in that order takes the task.
+
+With no strategies the order is registration order [S]. When a task fits nowhere, placing
+stops: `Outcome.chosen` is shorter than ``count`` and `Outcome.failures` holds one
+``(instance ARN, reason)`` per ACTIVE instance, in registration order, naming its first
+failed step (one entry per examined instance is our choice [U][S]); DRAINING and other
+non-ACTIVE instances are not reported [S]. With no ACTIVE instance nothing is examined and
+both lists are empty: the caller raises ``No Container Instances were found in your
+cluster.`` (behaviour reference 6.2 [O]); `any_registered` tells it when.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ecsmock.model import taskdef_rules
+from ecsmock.model.container_instance import ContainerInstance, Need
+from ecsmock.model.placement_rules import (
+    Constraint,
+    Strategy,
+    check_constraint_total,
+    constraints_in,
+    definition_constraints,
+    strategies_in,
+)
+from ecsmock.model.query_values import Value
+from ecsmock.model.task import TaskStatus
+from ecsmock.model.taskdef import TaskDefinition
+
+__all__ = [
+    "DISTINCT_UNSATISFIED",
+    "MEMBER_OF_UNSATISFIED",
+    "Constraint",
+    "Outcome",
+    "Strategy",
+    "any_registered",
+    "check_constraint_total",
+    "constraints_in",
+    "definition_constraints",
+    "fit_reason",
+    "need_of",
+    "place",
+    "strategies_in",
+]
+
+MEMBER_OF_UNSATISFIED = "MemberOf placement constraint unsatisfied."
+# Quoted from a service event; RunTask's failure entry is assumed to use the same text [I].
+DISTINCT_UNSATISFIED = "DistinctInstance placement constraint unsatisfied."
+
+Sizes = tuple[int, int | None, int | None]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What `place` decided.
+
+    Attributes:
+        chosen: one instance per placed task, in order (shorter than the count when a task
+            could not be placed).
+        failures: ``(container instance ARN, reason)`` per examined instance when not every
+            task was placed; empty otherwise.
+    """
+
+    chosen: list[ContainerInstance]
+    failures: list[tuple[str, str]]
+
+
+# -- what one task needs ------------------------------------------------------------------
+
+
+def need_of(
+    td: TaskDefinition, sizes: dict[str, Sizes], cpu: str | None, memory: str | None
+) -> Need:
+    """What one task of `td` holds on its instance (behaviour reference 9.2).
+
+    Args:
+        td: the task definition.
+        sizes: container name -> (cpu, memory, memoryReservation) from the overrides; they
+            replace the definition's values for that container.
+        cpu: the task-level cpu override (e.g. ``"512"``), if any.
+        memory: the task-level memory override, if any.
+
+    Returns:
+        CPU: the task-level cpu (override, else the definition's), else the containers' sum.
+        Memory: the task-level memory, else the sum over containers of memoryReservation
+        if set, else memory, else 0. Ports: the static host ports, split by protocol.
+    """
+    per = [sizes.get(c.name, (c.cpu, c.memory, c.memory_reservation)) for c in td.containers]
+    task_cpu = taskdef_rules.task_cpu_units(cpu) if cpu else td.cpu_units
+    task_memory = taskdef_rules.task_memory_mib(memory) if memory else td.memory_mib
+    tcp, udp = _host_ports(td)
+    return Need(
+        cpu=task_cpu if task_cpu is not None else sum(c for c, _, _ in per),
+        memory=task_memory if task_memory is not None else sum(r or m or 0 for _, m, r in per),
+        ports=frozenset(tcp),
+        ports_udp=frozenset(udp),
+    )
+
+
+def _host_ports(td: TaskDefinition) -> tuple[set[str], set[str]]:
+    """The static host ports of a task of `td`, TCP and UDP.
+
+    Bridge: a non-zero hostPort; host mode: the hostPort, else the containerPort; awsvpc and
+    none hold no host port; dynamic ports (0) are not tracked (behaviour reference 9.2;
+    Developer Guide "Network modes").
+    """
+    mode = td.network_mode or "bridge"
+    tcp: set[str] = set()
+    udp: set[str] = set()
+    if mode not in ("bridge", "host"):
+        return tcp, udp
+    for container in td.containers:
+        for mapping in container.port_mappings:
+            port = _port(mapping.get("hostPort"))
+            if mode == "host" and not port:
+                port = _port(mapping.get("containerPort"))
+            if port:
+                is_udp = str(mapping.get("protocol") or "tcp").lower() == "udp"
+                (udp if is_udp else tcp).add(str(port))
+    return tcp, udp
+
+
+def _port(value: object) -> int:
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else 0
+
+
+# -- one instance and this call's load on it ----------------------------------------------
+
+
+@dataclass(slots=True)
+class _Slot:
+    """An ACTIVE instance with what this call has put on it so far."""
+
+    instance: ContainerInstance
+    index: int
+    cpu: int = 0
+    memory: int = 0
+    ports: set[str] = field(default_factory=set)
+    ports_udp: set[str] = field(default_factory=set)
+    count: int = 0
+
+    def take(self, need: Need) -> None:
+        self.cpu += need.cpu
+        self.memory += need.memory
+        self.ports |= need.ports
+        self.ports_udp |= need.ports_udp
+        self.count += 1
+
+    def remaining(self, resource: str) -> int:
+        if resource == "cpu":
+            return self.instance.remaining_cpu - self.cpu
+        return self.instance.remaining_memory - self.memory
+
+    def shortfall(self, need: Need) -> str | None:
+        """The first resource lacking, in `ContainerInstance.shortfall`'s order."""
+        if need.cpu > self.remaining("cpu"):
+            return "RESOURCE:CPU"
+        if need.memory > self.remaining("memory"):
+            return "RESOURCE:MEMORY"
+        if need.ports & (self.instance.ports_in_use() | self.ports):
+            return "RESOURCE:PORTS"
+        if need.ports_udp & (self.instance.ports_udp_in_use() | self.ports_udp):
+            return "RESOURCE:PORTS_UDP"
+        return None
+
+    def hosts(self, group: str) -> bool:
+        """Whether a task of `group` is on the instance (held, or chosen in this call)."""
+        tasks = self.instance.tasks.values()
+        return self.count > 0 or any(
+            t.group == group and t.last_status is not TaskStatus.STOPPED for t in tasks
+        )
+
+    def spread_count(self, group: str) -> int:
+        """Tasks of `group` here that are staying (not stopping), with this call's."""
+        tasks = self.instance.tasks.values()
+        return self.count + sum(1 for t in tasks if t.group == group and not t.stopping)
+
+    def resolver(self, group: str) -> Callable[[str], Value]:
+        """The instance's query values, with this call's tasks counted."""
+
+        def resolve(subject: str) -> Value:
+            value = self.instance.resolve(subject)
+            if self.count and subject == "task:group" and isinstance(value, frozenset):
+                return value | {group}
+            if subject == "runningTasksCount" and isinstance(value, int):
+                return value + self.count
+            return value
+
+        return resolve
+
+    def reason(self, need: Need, constraints: Sequence[Constraint], group: str) -> str | None:
+        """Why the instance cannot take one more task, or None (pipeline order)."""
+        if not self.instance.agent_connected:
+            return "AGENT"
+        short = self.shortfall(need)
+        if short is not None:
+            return short
+        for constraint in constraints:
+            if constraint.type == "distinctInstance" and self.hosts(group):
+                return DISTINCT_UNSATISFIED
+            if constraint.type == "memberOf" and not _member(constraint, self.resolver(group)):
+                return MEMBER_OF_UNSATISFIED
+        return None
+
+
+def _member(constraint: Constraint, resolve: Callable[[str], Value]) -> bool:
+    # A constraint built without `constraints_in` carries no query; never silently pass it.
+    if constraint.query is None:
+        raise ValueError(f"memberOf constraint {constraint.expression!r} was not parsed")
+    return constraint.query.matches(resolve)
+
+
+# -- placing ------------------------------------------------------------------------------
+
+
+def any_registered(instances: Sequence[ContainerInstance]) -> bool:
+    """Whether placement can examine anything: an ACTIVE instance exists.
+
+    RunTask on EC2 with "no registered ACTIVE instance" raises ``No Container Instances were
+    found in your cluster.`` (behaviour reference 6.2 [O]); a cluster with only DRAINING
+    instances counts as having none [I].
+    """
+    return any(instance.placeable for instance in instances)
+
+
+def fit_reason(
+    instance: ContainerInstance, need: Need, constraints: Sequence[Constraint], group: str
+) -> str | None:
+    """Why `instance` cannot take one task now (a failure reason), or None when it can.
+
+    Checks the agent, resources and constraints as `place` does, for a single task and
+    nothing else placed in the same call. The instance's status is not looked at: callers
+    (e.g. a daemon scheduler) filter on `ContainerInstance.placeable` themselves.
+    """
+    return _Slot(instance, 0).reason(need, constraints, group)
+
+
+def place(
+    instances: Sequence[ContainerInstance],
+    need: Need,
+    count: int,
+    *,
+    strategies: Sequence[Strategy],
+    constraints: Sequence[Constraint],
+    group: str,
+    rng: random.Random,
+) -> Outcome:
+    """Choose an instance for each of `count` tasks (see the module docstring).
+
+    Args:
+        instances: every instance of the cluster, in registration order.
+        need: what one task holds.
+        count: how many tasks to place.
+        strategies: placement strategies, applied in order.
+        constraints: the request's and the task definition's constraints.
+        group: the tasks' group (``family:web``, ``service:web``), which distinctInstance,
+            ``task:group`` and spread count.
+        rng: the only source of randomness (the random strategy).
+
+    Returns:
+        The chosen instances, and the failures when a task could not be placed.
+    """
+    slots = [_Slot(inst, i) for i, inst in enumerate(instances) if inst.placeable]
+    chosen: list[ContainerInstance] = []
+    for _ in range(count):
+        reasons = [(slot, slot.reason(need, constraints, group)) for slot in slots]
+        candidates = [slot for slot, reason in reasons if reason is None]
+        if not candidates:
+            failures = [(slot.instance.arn, reason) for slot, reason in reasons if reason]
+            return Outcome(chosen, failures)
+        best = min(candidates, key=_ordering(candidates, slots, strategies, group, rng))
+        best.take(need)
+        chosen.append(best.instance)
+    return Outcome(chosen, [])
+
+
+def _ordering(
+    candidates: list[_Slot],
+    slots: list[_Slot],
+    strategies: Sequence[Strategy],
+    group: str,
+    rng: random.Random,
+) -> Callable[[_Slot], tuple[float, ...]]:
+    """The sort key of the candidates: one component per strategy, then registration order."""
+    columns = [_column(s, candidates, slots, group, rng) for s in strategies]
+
+    def key(slot: _Slot) -> tuple[float, ...]:
+        return (*(column[slot.index] for column in columns), slot.index)
+
+    return key
+
+
+def _column(
+    strategy: Strategy,
+    candidates: list[_Slot],
+    slots: list[_Slot],
+    group: str,
+    rng: random.Random,
+) -> dict[int, float]:
+    """One strategy's key per candidate (by slot index); lower is preferred."""
+    if strategy.type == "random":
+        return {slot.index: rng.random() for slot in candidates}
+    if strategy.type == "binpack":
+        return {slot.index: slot.remaining(strategy.field or "") for slot in candidates}
+    if strategy.field == "instanceId":
+        return {slot.index: slot.spread_count(group) for slot in candidates}
+    name = (strategy.field or "").removeprefix("attribute:")
+    per_value: Counter[str] = Counter()
+    for slot in slots:
+        per_value[_bucket(slot, name)] += slot.spread_count(group)
+    return {slot.index: per_value[_bucket(slot, name)] for slot in candidates}
+
+
+def _bucket(slot: _Slot, attribute: str) -> str:
+    # Instances without the attribute, or with it valueless, share the bucket "" [S].
+    return slot.instance.attributes.get(attribute) or ""

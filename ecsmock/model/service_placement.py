@@ -1,0 +1,162 @@
+"""Where a service's new tasks go: Fargate subnets, or container instances on EC2.
+
+Behaviour reference 7.5 (DAEMON), 7.9 (placement-failure events), 9.3 (DRAINING) and 9.5.
+
+- REPLICA services on EC2 use their placementStrategy (default: spread across
+  Availability Zones, then instances [D]) and placementConstraints plus the definition's.
+- DAEMON services run one task on each ACTIVE instance with a connected agent that meets
+  their constraints: a `distinctInstance` over the service's group does exactly that.
+- A task that fits nowhere gives the service event ECS writes, naming the closest matching
+  instance (the first examined) and its reason, once until the cause changes (the Developer
+  Guide: duplicate messages are omitted until the cause is resolved) [D].
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecsmock.model import ec2, placement_rules
+from ecsmock.model import run as rules
+from ecsmock.model.container_instance import InstanceStatus
+from ecsmock.model.placement_rules import Constraint
+from ecsmock.model.service import Deployment, Service
+from ecsmock.model.task import Task
+from ecsmock.model.tasks import Placement, TaskSpec
+
+if TYPE_CHECKING:
+    from ecsmock.model.backend import Backend
+
+DISTINCT = Constraint(type="distinctInstance", expression=None)
+# The closest-instance sentences of the "Service event messages" page, by failure reason.
+CLOSEST = {
+    "RESOURCE:CPU": "has insufficient CPU units available.",
+    "RESOURCE:MEMORY": "has insufficient memory available.",
+    "RESOURCE:PORTS": "is already using a port required by your task.",
+    "RESOURCE:PORTS_UDP": "is already using a port required by your task.",
+}
+
+
+def placement_failure(label: str, instance_arn: str | None, reason: str | None) -> str:
+    """`(service web) was unable to place a task because no container instance met ...`."""
+    head = (
+        f"(service {label}) was unable to place a task because no container instance met all "
+        "of its requirements."
+    )
+    if instance_arn is None or reason is None:
+        return f"{head} Reason: No Container Instances were found in your cluster."
+    instance_id = instance_arn.rsplit("/", 1)[-1]
+    tail = CLOSEST.get(reason, f'encountered error "{reason}".')
+    return f"{head} The closest matching container-instance {instance_id} {tail}"
+
+
+def service_constraints(service: Service, deployment: Deployment) -> list[Constraint]:
+    """The service's constraints (validated at CreateService) and its definition's."""
+    own = placement_rules.constraints_in(service.placement_constraints)
+    td = deployment.revision.task_definition
+    out = own + placement_rules.definition_constraints(td)
+    if service.scheduling_strategy == "DAEMON":
+        out.append(DISTINCT)
+    return out
+
+
+def place_for_service(
+    backend: Backend,
+    service: Service,
+    deployment: Deployment,
+    spec: TaskSpec,
+    count: int,
+    already: dict[str, int],
+    label: str,
+) -> tuple[list[Placement], str | None]:
+    """Placements for `count` new tasks, and the failure event when some fit nowhere.
+
+    `already` counts the service's tasks per capacity provider (the strategy's base and
+    weights apply over them); `label` is how events name the service (or task set).
+    """
+    revision = deployment.revision
+    td = revision.task_definition
+    launch_type = revision.launch_type
+    if launch_type == "FARGATE":
+        return rules.fargate_placements(td, [None] * count, revision.network), None
+    providers: list[str | None] = [None] * count
+    if launch_type is None:
+        split = rules.split(revision.strategy, count, already)
+        if all(rules.is_fargate_provider(p) for p in split):
+            return rules.fargate_placements(td, list(split), revision.network), None
+        providers = list(split)
+    cluster = backend.clusters.get(service.cluster_name)
+    if cluster is None:
+        return [], None
+    daemon = service.scheduling_strategy == "DAEMON"
+    strategies = placement_rules.strategies_in(service.placement_strategy)
+    launch = ec2.Ec2Launch(
+        cluster=cluster,
+        spec=spec,
+        count=count,
+        strategies=() if daemon else strategies or ec2.SERVICE_DEFAULT,
+        constraints=service_constraints(service, deployment),
+        providers=providers,
+        subnets=revision.network.subnets if revision.network is not None else [],
+    )
+    result = backend.tasks.ec2.place(launch)
+    if result.no_instances:
+        return result.placements, placement_failure(label, None, None)
+    if result.failures:
+        arn, reason = result.failures[0]
+        return result.placements, placement_failure(label, arn, reason)
+    return result.placements, None
+
+
+def daemon_slots(backend: Backend, service: Service) -> int:
+    """How many tasks a DAEMON service runs: its cluster's eligible instances (7.5).
+
+    Eligible: ACTIVE, agent connected, and meeting the service's memberOf constraints (and
+    its definition's) [D]; resources are not counted here (an instance too small for the
+    daemon gets a placement failure event instead).
+    """
+    primary = service.primary
+    cluster = backend.clusters.get(service.cluster_name)
+    if primary is None or cluster is None or cluster.arn != service.cluster_arn:
+        return 0
+    constraints = [c for c in service_constraints(service, primary) if c.type == "memberOf"]
+    count = 0
+    for instance in backend.tasks.ec2.instances(cluster):
+        if not instance.placeable or not instance.agent_connected:
+            continue
+        if all(c.query is not None and c.query.matches(instance.resolve) for c in constraints):
+            count += 1
+    return count
+
+
+def evicted(backend: Backend, service: Service) -> dict[str, Task]:
+    """The service's live tasks on DRAINING instances, to be replaced elsewhere (9.3)."""
+    draining = {
+        i.arn
+        for i in backend.container_instances.of_cluster(service.cluster_name)
+        if i.status is InstanceStatus.DRAINING and i.cluster_arn == service.cluster_arn
+    }
+    if not draining:
+        return {}
+    out: dict[str, Task] = {}
+    for deployment in service.deployments:
+        for task in deployment.live_tasks():
+            if task.container_instance_arn in draining:
+                out[task.id] = task
+    return out
+
+
+def task_spec_for(service: Service, deployment: Deployment) -> TaskSpec:
+    """The TaskSpec of a task the scheduler starts for `deployment` (tags added by ops)."""
+    revision = deployment.revision
+    return TaskSpec(
+        cluster_name=service.cluster_name,
+        cluster_arn=service.cluster_arn,
+        definition=revision.task_definition,
+        group=f"service:{service.name}",
+        started_by=deployment.id,
+        enable_execute_command=service.enable_execute_command,
+        platform_version=rules.check_platform_version("FARGATE", revision.platform_version)
+        if rules.launch_of(revision.launch_type, revision.strategy) == "FARGATE"
+        else None,
+        service_name=service.name,
+    )
