@@ -16,6 +16,9 @@ from ecsmock.model.container_instance import DEFAULT_VERSION_INFO, LATEST_AGENT_
 from ecsmock.model.container_instances import Registration
 
 if TYPE_CHECKING:
+    import threading
+
+    from ecsmock._options import Options
     from ecsmock.model.backend import Backend
     from ecsmock.model.world import World
 
@@ -99,3 +102,76 @@ def set_agent_connected(world: World, account: str, instance_arn: str, connected
         backend.container_instances.announce(found)
         if connected and backend.container_instances.capacity_hook is not None:
             backend.container_instances.capacity_hook(found.cluster_name)
+
+
+class InstanceHelpers:
+    """The `ECSMock` handle's EC2 capacity helpers (a mixin of `ECSMock`)."""
+
+    # Provided by ECSMock.
+    options: Options
+    _lock: threading.RLock
+
+    if TYPE_CHECKING:
+
+        @property
+        def world(self) -> World:
+            """The simulated world."""
+
+    def add_container_instances(
+        self,
+        cluster: str = "default",
+        count: int = 1,
+        *,
+        instance_type: str = "m5.large",
+        cpu: int | None = None,
+        memory: int | None = None,
+        availability_zones: Sequence[str] | None = None,
+        attributes: Mapping[str, str | None] | None = None,
+        capacity_provider: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        agent_version: str | None = None,
+        region: str | None = None,
+    ) -> list[str]:
+        """Register EC2 container instances with a cluster, as booting instances would.
+
+        Args:
+            cluster: the cluster's name or ARN (it must exist and be ACTIVE).
+            count: how many instances.
+            instance_type: sets registered CPU (vCPUs x 1024) and MEMORY, and the
+                `ecs.instance-type` attribute; `cpu`/`memory` override the sizes.
+            cpu: registered CPU units.
+            memory: registered MEMORY in MiB.
+            availability_zones: zones taken round-robin, continuing from the instances
+                already registered (default: the region's a, b and c).
+            attributes: custom attributes (name -> value, None for no value).
+            capacity_provider: the Auto Scaling group capacity provider they belong to.
+            tags: tags on each instance.
+            agent_version: the agent they run (default: the newest, so no agent update).
+            region: needed only when a cluster name exists in several regions.
+
+        Returns:
+            The container instance ARNs, in registration order.
+        """
+        with self._lock:
+            return add_container_instances(
+                self.world,
+                self.options.account_id,
+                cluster,
+                count,
+                instance_type=instance_type,
+                cpu=cpu,
+                memory=memory,
+                availability_zones=availability_zones,
+                attributes=attributes,
+                capacity_provider=capacity_provider,
+                tags=tags,
+                agent_version=agent_version,
+                region=region,
+            )
+
+    def set_agent_connected(self, container_instance_arn: str, connected: bool) -> None:
+        """Disconnect (or reconnect) an instance's agent: no placements while disconnected."""
+        with self._lock:
+            set_agent_connected(
+                self.world, self.options.account_id, container_instance_arn, connected
+            )

@@ -6,7 +6,7 @@ import functools
 import inspect
 import threading
 import unittest
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, overload
 
@@ -14,7 +14,7 @@ from ecsmock import _patch
 from ecsmock._events import EventLog, task_event_builder
 from ecsmock._faults import Faults, script_container
 from ecsmock._ids import IdGenerator
-from ecsmock._instances import add_container_instances, set_agent_connected
+from ecsmock._instances import InstanceHelpers
 from ecsmock._options import CallRecord, Options, default_start
 from ecsmock.api import REGISTRY
 from ecsmock.api.events import instance_state_change, service_event, task_state_change
@@ -36,7 +36,7 @@ from ecsmock.model.world import World
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ECSMock:
+class ECSMock(InstanceHelpers):
     """An isolated simulated ECS, active between `start()` and `stop()`.
 
     Use it as a decorator, a context manager, or with explicit `start()`/`stop()`. Every
@@ -281,65 +281,6 @@ class ECSMock:
             on_sigterm=on_sigterm,
             sigterm_exit_code=sigterm_exit_code,
         )
-
-    def add_container_instances(
-        self,
-        cluster: str = "default",
-        count: int = 1,
-        *,
-        instance_type: str = "m5.large",
-        cpu: int | None = None,
-        memory: int | None = None,
-        availability_zones: Sequence[str] | None = None,
-        attributes: Mapping[str, str | None] | None = None,
-        capacity_provider: str | None = None,
-        tags: Mapping[str, str] | None = None,
-        agent_version: str | None = None,
-        region: str | None = None,
-    ) -> list[str]:
-        """Register EC2 container instances with a cluster, as booting instances would.
-
-        Args:
-            cluster: the cluster's name or ARN (it must exist and be ACTIVE).
-            count: how many instances.
-            instance_type: sets registered CPU (vCPUs x 1024) and MEMORY, and the
-                `ecs.instance-type` attribute; `cpu`/`memory` override the sizes.
-            cpu: registered CPU units.
-            memory: registered MEMORY in MiB.
-            availability_zones: zones taken round-robin, continuing from the instances
-                already registered (default: the region's a, b and c).
-            attributes: custom attributes (name -> value, None for no value).
-            capacity_provider: the Auto Scaling group capacity provider they belong to.
-            tags: tags on each instance.
-            agent_version: the agent they run (default: the newest, so no agent update).
-            region: needed only when a cluster name exists in several regions.
-
-        Returns:
-            The container instance ARNs, in registration order.
-        """
-        with self._lock:
-            return add_container_instances(
-                self.world,
-                self.options.account_id,
-                cluster,
-                count,
-                instance_type=instance_type,
-                cpu=cpu,
-                memory=memory,
-                availability_zones=availability_zones,
-                attributes=attributes,
-                capacity_provider=capacity_provider,
-                tags=tags,
-                agent_version=agent_version,
-                region=region,
-            )
-
-    def set_agent_connected(self, container_instance_arn: str, connected: bool) -> None:
-        """Disconnect (or reconnect) an instance's agent: no placements while disconnected."""
-        with self._lock:
-            set_agent_connected(
-                self.world, self.options.account_id, container_instance_arn, connected
-            )
 
     def _follow_clock(self) -> None:
         if self._frozen is not None:

@@ -96,8 +96,9 @@ class Backend:
         self.services = ServiceOps(self, timing)
         self.task_sets = TaskSetOps(self)
         self.container_instances = ContainerInstanceOps(self, timing)
-        self.container_instances.capacity_hook = self.services.scheduler.capacity_changed
-        self.container_instances.drain_hook = self.services.scheduler.instance_draining
+        watch = self.services.scheduler.capacity
+        self.container_instances.capacity_hook = watch.capacity_changed
+        self.container_instances.drain_hook = watch.instance_draining
         # Each taggable resource kind registers the resolver of its ARNs here.
         self.taggable: dict[str, TagResolver] = {
             "cluster": self._tagged_cluster,

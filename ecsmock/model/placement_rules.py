@@ -19,11 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecsmock.errors import ClientException, InvalidParameterException, ServiceError
 from ecsmock.model.query import MAX_CONSTRAINT_EXPRESSION, Query, parse
-from ecsmock.model.taskdef import TaskDefinition
+
+if TYPE_CHECKING:
+    from ecsmock.model.taskdef import TaskDefinition
 
 __all__ = [
     "BAD_ENUM",

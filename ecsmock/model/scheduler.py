@@ -22,7 +22,6 @@ from ecsmock.model.service_placement import place_for_service
 from ecsmock.model.task import HealthStatus, StopCode, Task, TaskStatus
 
 if TYPE_CHECKING:
-    from ecsmock.model.container_instance import ContainerInstance
     from ecsmock.model.services import ServiceOps
 
 # Throttle backoff after consecutive launch failures [S]: 0, 10, 20, 40 ... 900 seconds.
@@ -41,8 +40,7 @@ class Scheduler:
         self.tasks = ops.backend.tasks
         # The service and deployment of every task a service started, until it is purged.
         self.owner: dict[str, tuple[Service, Deployment]] = {}
-        # Per cluster: services waiting for capacity (placement failed; DAEMON always).
-        self.waiting: dict[str, dict[str, Service]] = {}
+        self.capacity = service_placement.CapacityWatch(self)
 
     # -- triggers ------------------------------------------------------------------------
 
@@ -183,7 +181,7 @@ class Scheduler:
             # DAEMON: desiredCount is computed, one task per eligible container instance,
             # and the service follows the instances as they come and go.
             service.desired_count = self.ops.daemon_slots(service)
-            self.waiting.setdefault(service.cluster_name, {})[service.name] = service
+            self.capacity.watch(service)
         desired = service.desired_count if service.active else 0
         primary.desired_count = primary.requested_count = desired
         self.ops.begin(primary)
@@ -301,10 +299,10 @@ class Scheduler:
             deployment,
             spec,
             count,
-            self._provider_counts(service, deployment),
+            service_placement.provider_counts(service, deployment),
             event_label(service, deployment),
         )
-        self._note_placement(service, failure)
+        self.capacity.note(service, failure)
 
         def adopt(task: Task) -> None:
             self.owner[task.id] = (service, deployment)
@@ -329,50 +327,6 @@ class Scheduler:
                 wait = max(0.0, (hold - self.clock.now).total_seconds())
                 self.poke(service, after=wait, background=True)
         return result.tasks
-
-    def _note_placement(self, service: Service, failure: str | None) -> None:
-        """Record a placement failure (once per cause) and wait for capacity to change."""
-        waiting = self.waiting.setdefault(service.cluster_name, {})
-        if failure is None:
-            service.placement_failure = None
-            if service.scheduling_strategy != "DAEMON":
-                waiting.pop(service.name, None)
-            return
-        waiting[service.name] = service
-        if failure != service.placement_failure:
-            service.placement_failure = failure
-            self.ops.add_event(service, failure)
-            self.ops.service_action(service, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE")
-
-    def capacity_changed(self, cluster_name: str) -> None:
-        """Instances came, went, drained or freed resources: services waiting try again."""
-        for service in list(self.waiting.get(cluster_name, {}).values()):
-            if service.status is sv.ServiceStatus.INACTIVE:
-                self.waiting[cluster_name].pop(service.name, None)
-            else:
-                self.poke(service)
-
-    def instance_draining(self, instance: ContainerInstance) -> None:
-        """An instance began DRAINING: the services with tasks on it replace them."""
-        for task in list(instance.tasks.values()):
-            found = self.owner.get(task.id)
-            if found is not None:
-                self.poke(found[0])
-        self.capacity_changed(instance.cluster_name)
-
-    @staticmethod
-    def _provider_counts(service: Service, deployment: Deployment) -> dict[str, int]:
-        """Tasks per capacity provider the strategy's base and weights apply over.
-
-        A task set's strategy applies over its own tasks; a deployment's over the service's.
-        """
-        already: dict[str, int] = {}
-        groups = [deployment] if deployment in service.task_sets else service.deployments
-        for d in groups:
-            for task in (*d.starting.values(), *d.healthy.values()):
-                name = task.capacity_provider_name or ""
-                already[name] = already.get(name, 0) + 1
-        return already
 
     # -- after the moves -----------------------------------------------------------------
 

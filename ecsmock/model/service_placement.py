@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING
 
 from ecsmock.model import ec2, placement_rules
 from ecsmock.model import run as rules
-from ecsmock.model.container_instance import InstanceStatus
+from ecsmock.model.container_instance import ContainerInstance, InstanceStatus
 from ecsmock.model.placement_rules import Constraint
-from ecsmock.model.service import Deployment, Service
+from ecsmock.model.service import Deployment, Service, ServiceStatus
 from ecsmock.model.task import Task
 from ecsmock.model.tasks import Placement, TaskSpec
 
 if TYPE_CHECKING:
     from ecsmock.model.backend import Backend
+    from ecsmock.model.scheduler import Scheduler
 
 DISTINCT = Constraint(type="distinctInstance", expression=None)
 # The closest-instance sentences of the "Service event messages" page, by failure reason.
@@ -160,3 +161,65 @@ def task_spec_for(service: Service, deployment: Deployment) -> TaskSpec:
         else None,
         service_name=service.name,
     )
+
+
+def provider_counts(service: Service, deployment: Deployment) -> dict[str, int]:
+    """Tasks per capacity provider the strategy's base and weights apply over.
+
+    A task set's strategy applies over its own tasks; a deployment's over the service's.
+    """
+    already: dict[str, int] = {}
+    groups = [deployment] if deployment in service.task_sets else service.deployments
+    for d in groups:
+        for task in d.live_tasks():
+            name = task.capacity_provider_name or ""
+            already[name] = already.get(name, 0) + 1
+    return already
+
+
+class CapacityWatch:
+    """Services waiting for EC2 capacity, and what wakes them.
+
+    A service whose task fit nowhere waits (DAEMON services always do); registering,
+    re-activating or draining an instance, reconnecting its agent, or a task freeing
+    resources pokes the waiting services of that cluster.
+    """
+
+    def __init__(self, scheduler: Scheduler) -> None:
+        self.scheduler = scheduler
+        self.waiting: dict[str, dict[str, Service]] = {}
+
+    def watch(self, service: Service) -> None:
+        """Wake `service` whenever its cluster's capacity changes."""
+        self.waiting.setdefault(service.cluster_name, {})[service.name] = service
+
+    def note(self, service: Service, failure: str | None) -> None:
+        """Record a placement failure (its event once per cause), or its end."""
+        if failure is None:
+            service.placement_failure = None
+            if service.scheduling_strategy != "DAEMON":
+                self.waiting.get(service.cluster_name, {}).pop(service.name, None)
+            return
+        self.watch(service)
+        if failure != service.placement_failure:
+            service.placement_failure = failure
+            ops = self.scheduler.ops
+            ops.add_event(service, failure)
+            ops.service_action(service, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE")
+
+    def capacity_changed(self, cluster_name: str) -> None:
+        """Instances came, went, drained or freed resources: services waiting try again."""
+        waiting = self.waiting.get(cluster_name, {})
+        for service in list(waiting.values()):
+            if service.status is ServiceStatus.INACTIVE:
+                waiting.pop(service.name, None)
+            else:
+                self.scheduler.poke(service)
+
+    def instance_draining(self, instance: ContainerInstance) -> None:
+        """An instance began DRAINING: the services with tasks on it replace them."""
+        for task in list(instance.tasks.values()):
+            found = self.scheduler.owner.get(task.id)
+            if found is not None:
+                self.scheduler.poke(found[0])
+        self.capacity_changed(instance.cluster_name)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from ecsmock.errors import ClientException
+from ecsmock.model import placement_rules
 from ecsmock.model import tags as tag_rules
 from ecsmock.model import taskdef_rules as rules
 from ecsmock.model.taskdef_rules import ContainerSpec
@@ -162,6 +163,10 @@ class TaskDefinitionStore:
             rules.check_fargate(spec.network_mode, cpu, memory)
             rules.check_fargate_execution_role(spec)
         rules.check_containers(spec.containers, memory)
+        # Only memberOf may be in a definition (RegisterTaskDefinition placementConstraints).
+        placement_rules.constraints_in(
+            spec.definition.get("placementConstraints"), task_definition=True
+        )
         tag_rules.merged({}, spec.tags)
         return cpu, memory
 
