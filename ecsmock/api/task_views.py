@@ -72,8 +72,12 @@ def container_view(task: Task, c: Container) -> dict[str, Any]:
             {"attachmentId": eni.attachment_id, "privateIpv4Address": eni.private_ip}
         ]
     if c.started_at is not None:
-        # Host port bindings come with container instances; awsvpc tasks have none.
-        out["networkBindings"] = []
+        # Bridge and host tasks on EC2 bind host ports; awsvpc tasks have none.
+        out["networkBindings"] = [
+            {"bindIP": "0.0.0.0", "containerPort": port, "hostPort": host, "protocol": proto}
+            for name, port, host, proto in task.bindings
+            if name == c.name
+        ]
     if task.enable_execute_command:
         out["managedAgents"] = [_exec_agent(c)]
     return out

@@ -24,6 +24,9 @@ DEFAULT_VERSION_INFO = {
     "agentHash": "4e4a1c1b",
     "dockerVersion": "DockerVersion: 25.0.8",
 }
+# The agent's default ECS_DYNAMIC_HOST_PORT_RANGE (ecs-agent README) [D]: dynamic host
+# ports are handed out from it in turn; ECS does not list them in remaining PORTS.
+DYNAMIC_PORTS = (32768, 60999)
 # How many custom attributes one resource may carry (PutAttributes docs).
 MAX_CUSTOM_ATTRIBUTES = 10
 # What the agent advertises besides the ecs.* attributes (a representative subset of the
@@ -165,6 +168,8 @@ class ContainerInstance:
     used_memory: int = 0
     used_ports: set[str] = field(default_factory=set)
     used_ports_udp: set[str] = field(default_factory=set)
+    # The next host port handed to a dynamic (hostPort 0) mapping.
+    next_dynamic_port: int = DYNAMIC_PORTS[0]
     purge: Scheduled | None = None
 
     # -- resources ------------------------------------------------------------------------
@@ -210,6 +215,13 @@ class ContainerInstance:
         self.used_memory += need.memory
         self.used_ports |= need.ports
         self.used_ports_udp |= need.ports_udp
+
+    def dynamic_port(self) -> int:
+        """A host port for a dynamic mapping: the next of the range, wrapping around."""
+        port = self.next_dynamic_port
+        low, high = DYNAMIC_PORTS
+        self.next_dynamic_port = low if port >= high else port + 1
+        return port
 
     def release(self, task: Task) -> bool:
         """A task placed here is STOPPED: give back what it held (False if it held nothing)."""

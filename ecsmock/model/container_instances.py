@@ -34,6 +34,7 @@ from ecsmock.model.container_instance import (
     InstanceStatus,
     Need,
 )
+from ecsmock.model.ec2 import bindings_for
 from ecsmock.model.retention import forget_later
 from ecsmock.model.task import StopCode, Task, TaskStatus
 from ecsmock.model.timing import REALISTIC, TimingProfile
@@ -287,6 +288,7 @@ class ContainerInstanceOps:
     def placed(self, task: Task, instance: ContainerInstance, need: Need) -> None:
         """A task was created on `instance`: it holds `need` until STOPPED."""
         instance.reserve(task, need)
+        task.bindings = bindings_for(task.definition, instance)
         self.announce(instance)
 
     def task_changed(self, task: Task) -> None:

@@ -16,7 +16,7 @@ from ecsmock.model import placement
 from ecsmock.model.cluster import Cluster
 from ecsmock.model.container_instance import ContainerInstance, Need
 from ecsmock.model.placement_rules import Constraint, Strategy, definition_constraints
-from ecsmock.model.task import Platform
+from ecsmock.model.task import Binding, Platform
 from ecsmock.model.taskdef import TaskDefinition
 from ecsmock.model.tasks import Placement, TaskSpec
 
@@ -201,3 +201,30 @@ def _twice(a: Need, b: Need) -> Need:
         ports=a.ports | b.ports,
         ports_udp=a.ports_udp | b.ports_udp,
     )
+
+
+def bindings_for(
+    td: TaskDefinition, instance: ContainerInstance
+) -> list[tuple[str, int, int, str]]:
+    """Host port bindings of a bridge or host task on `instance` (networkBindings).
+
+    Host mode binds each containerPort itself; bridge binds the mapping's hostPort, or a
+    dynamic port when it is 0 or absent ("Port mappings" in the task definition docs).
+    """
+    mode = td.network_mode or "bridge"
+    if mode not in ("bridge", "host"):
+        return []
+    out: list[Binding] = []
+    for container in td.containers:
+        for mapping in container.port_mappings:
+            port = mapping.get("containerPort")
+            if not isinstance(port, int):
+                continue
+            host = mapping.get("hostPort")
+            protocol = str(mapping.get("protocol") or "tcp")
+            if mode == "host":
+                bound = host if isinstance(host, int) and host else port
+            else:
+                bound = host if isinstance(host, int) and host else instance.dynamic_port()
+            out.append((container.name, port, bound, protocol))
+    return out

@@ -56,6 +56,8 @@ class Platform(IntEnum):
 
 
 S = TaskStatus
+# A host port binding: (container name, containerPort, hostPort, protocol).
+Binding = tuple[str, int, int, str]
 # The lifecycle as data (behaviour reference 1.1, "Recommended paths").
 START_PATH: dict[Platform, tuple[TaskStatus, ...]] = {
     Platform.FARGATE: (S.PROVISIONING, S.PENDING, S.ACTIVATING, S.RUNNING),
@@ -185,6 +187,8 @@ class Task:
     platform_version: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     service_name: str | None = None
+    # EC2 bridge/host tasks: (container name, containerPort, hostPort, protocol) bindings.
+    bindings: list[Binding] = field(default_factory=list)
     timer: Scheduled | None = None
     purge: Scheduled | None = None
 

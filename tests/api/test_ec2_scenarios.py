@@ -286,3 +286,33 @@ def test_a_daemon_honours_its_member_of_constraint(ecs: ECSMock, web: Any) -> No
     )
     ecs.settle()
     assert _live_by_instance(web, "agent") == dict.fromkeys(gpu, 1)
+
+
+def test_bridge_tasks_bind_static_and_dynamic_host_ports(ecs: ECSMock, client: Any) -> None:
+    client.create_cluster()
+    (arn,) = ecs.add_container_instances()
+    client.register_task_definition(
+        family="web",
+        containerDefinitions=[
+            {
+                "name": "app",
+                "image": "nginx",
+                "memory": 256,
+                "portMappings": [
+                    {"containerPort": 80, "hostPort": 8080},
+                    {"containerPort": 9000, "protocol": "udp"},
+                ],
+            }
+        ],
+    )
+    first, second = (client.run_task(taskDefinition="web")["tasks"] for _ in range(2))
+    assert first and second == []  # 8080 is taken on the only instance
+    ecs.settle()
+    (task,) = client.describe_tasks(tasks=[first[0]["taskArn"]])["tasks"]
+    assert task["containers"][0]["networkBindings"] == [
+        {"bindIP": "0.0.0.0", "containerPort": 80, "hostPort": 8080, "protocol": "tcp"},
+        {"bindIP": "0.0.0.0", "containerPort": 9000, "hostPort": 32768, "protocol": "udp"},
+    ]
+    ports = _remaining(client, arn)
+    assert ports["PORTS"]["stringSetValue"] == ["22", "2376", "2375", "51678", "51679", "8080"]
+    assert ports["PORTS_UDP"]["stringSetValue"] == []
