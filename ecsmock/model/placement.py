@@ -182,6 +182,9 @@ class _Slot:
     ports: set[str] = field(default_factory=set)
     ports_udp: set[str] = field(default_factory=set)
     count: int = 0
+    # The group's tasks already on the instance, counted once per call (not per task).
+    staying: int | None = None
+    held: bool | None = None
 
     def take(self, need: Need) -> None:
         self.cpu += need.cpu
@@ -201,23 +204,27 @@ class _Slot:
             return "RESOURCE:CPU"
         if need.memory > self.remaining("memory"):
             return "RESOURCE:MEMORY"
-        if need.ports & (self.instance.ports_in_use() | self.ports):
+        if need.ports and need.ports & (self.instance.ports_in_use() | self.ports):
             return "RESOURCE:PORTS"
-        if need.ports_udp & (self.instance.ports_udp_in_use() | self.ports_udp):
+        if need.ports_udp and need.ports_udp & (self.instance.ports_udp_in_use() | self.ports_udp):
             return "RESOURCE:PORTS_UDP"
         return None
 
     def hosts(self, group: str) -> bool:
         """Whether a task of `group` is on the instance (held, or chosen in this call)."""
-        tasks = self.instance.tasks.values()
-        return self.count > 0 or any(
-            t.group == group and t.last_status is not TaskStatus.STOPPED for t in tasks
-        )
+        if self.held is None:
+            tasks = self.instance.tasks.values()
+            self.held = any(
+                t.group == group and t.last_status is not TaskStatus.STOPPED for t in tasks
+            )
+        return self.count > 0 or self.held
 
     def spread_count(self, group: str) -> int:
         """Tasks of `group` here that are staying (not stopping), with this call's."""
-        tasks = self.instance.tasks.values()
-        return self.count + sum(1 for t in tasks if t.group == group and not t.stopping)
+        if self.staying is None:
+            tasks = self.instance.tasks.values()
+            self.staying = sum(1 for t in tasks if t.group == group and not t.stopping)
+        return self.count + self.staying
 
     def resolver(self, group: str) -> Callable[[str], Value]:
         """The instance's query values, with this call's tasks counted."""
