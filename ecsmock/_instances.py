@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ecsmock._ids import parse_arn
-from ecsmock.errors import ECSMockError
+from ecsmock.errors import ECSMockError, ServiceError
 from ecsmock.model.container_instance import DEFAULT_VERSION_INFO, LATEST_AGENT_VERSION
 from ecsmock.model.container_instances import Registration
 
@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 class ClusterLookupError(ECSMockError, LookupError):
     """A helper named a cluster the mock cannot find (or finds in several regions)."""
+
+
+class InstanceHelperError(ECSMockError, ValueError):
+    """`add_container_instances` was given something ECS would refuse (the text says what)."""
 
 
 def backend_of(world: World, account: str, cluster: str, region: str | None) -> Backend:
@@ -66,6 +70,13 @@ def add_container_instances(
     if count < 1:
         raise ECSMockError(f"count must be at least 1, got {count}")
     backend = backend_of(world, account, cluster, region)
+    if capacity_provider is not None:
+        provider = backend.capacity_providers.find(capacity_provider)
+        if provider is None or provider.asg is None:
+            raise InstanceHelperError(
+                f"capacity_provider {capacity_provider!r} is not an Auto Scaling group capacity "
+                "provider of this account and region: create it first"
+            )
     zones = list(availability_zones or [f"{backend.region}{s}" for s in "abc"])
     ops = backend.container_instances
     known = backend.find_cluster(cluster)
@@ -84,7 +95,10 @@ def add_container_instances(
             tags=dict(tags or {}),
             capacity_provider_name=capacity_provider,
         )
-        arns.append(ops.register(cluster, reg).arn)
+        try:
+            arns.append(ops.register(cluster, reg).arn)
+        except ServiceError as err:
+            raise InstanceHelperError(f"{type(err).__name__}: {err.message}") from None
     return arns
 
 

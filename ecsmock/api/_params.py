@@ -107,7 +107,7 @@ def batch_refs(
     """
     refs: list[str] = params[member]
     if not refs:
-        raise InvalidParameterException(f"{member.capitalize()} cannot be empty.")
+        raise InvalidParameterException(f"{member[:1].upper()}{member[1:]} cannot be empty.")
     check_max_items(label or member, refs, most)
     return refs
 

@@ -184,7 +184,9 @@ class ContainerInstanceOps:
             reserved_ports=tuple(reg.ports),
             reserved_ports_udp=tuple(reg.ports_udp),
             other_resources=list(reg.other_resources),
-            version_info=dict(reg.version_info or DEFAULT_VERSION_INFO),
+            version_info=dict(
+                DEFAULT_VERSION_INFO if reg.version_info is None else reg.version_info
+            ),
             capacity_provider_name=reg.capacity_provider_name,
             tags=dict(reg.tags),
         )

@@ -306,7 +306,8 @@ def test_bridge_tasks_bind_static_and_dynamic_host_ports(ecs: ECSMock, client: A
         ],
     )
     first, second = (client.run_task(taskDefinition="web")["tasks"] for _ in range(2))
-    assert first and second == []  # 8080 is taken on the only instance
+    assert len(first) == 1
+    assert second == []  # 8080 is taken on the only instance
     ecs.settle()
     (task,) = client.describe_tasks(tasks=[first[0]["taskArn"]])["tasks"]
     assert task["containers"][0]["networkBindings"] == [
