@@ -317,3 +317,54 @@ def test_bridge_tasks_bind_static_and_dynamic_host_ports(ecs: ECSMock, client: A
     ports = _remaining(client, arn)
     assert ports["PORTS"]["stringSetValue"] == ["22", "2376", "2375", "51678", "51679", "8080"]
     assert ports["PORTS_UDP"]["stringSetValue"] == []
+
+
+def test_start_task_places_on_the_named_instances(ecs: ECSMock, web: Any) -> None:
+    a, b, c = ecs.add_container_instances(count=3, cpu=512, memory=4096)
+    web.update_container_instances_state(containerInstances=[c], status="DRAINING")
+    web.run_task(
+        taskDefinition="web", count=2, placementStrategy=[{"type": "binpack", "field": "cpu"}]
+    )
+    missing = a.rsplit("/", 1)[0] + "/" + "0" * 32
+    out = web.start_task(
+        taskDefinition="web",
+        containerInstances=[b, a, c, "0" * 32, b, b],
+        startedBy="nightly",
+        group="batch",
+    )
+    assert [(t["containerInstanceArn"], t["startedBy"], t["group"]) for t in out["tasks"]] == [
+        (b, "nightly", "batch"),
+        (b, "nightly", "batch"),
+    ]
+    assert out["failures"] == [
+        {"arn": a, "reason": "RESOURCE:CPU"},
+        {"arn": c, "reason": "INACTIVE"},
+        {"arn": missing, "reason": "MISSING"},
+        {"arn": b, "reason": "RESOURCE:CPU"},
+    ]
+
+
+def test_a_capacity_provider_strategy_uses_its_own_instances(ecs: ECSMock, web: Any) -> None:
+    group = "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1:autoScalingGroupName/"
+    for name in ("blue", "green"):
+        web.create_capacity_provider(
+            name=name, autoScalingGroupProvider={"autoScalingGroupArn": group + name}
+        )
+    web.put_cluster_capacity_providers(
+        cluster="default", capacityProviders=["blue", "green"], defaultCapacityProviderStrategy=[]
+    )
+    blue = ecs.add_container_instances(count=2, capacity_provider="blue")
+    green = ecs.add_container_instances(count=2, capacity_provider="green")
+    out = web.run_task(
+        taskDefinition="web",
+        count=4,
+        capacityProviderStrategy=[
+            {"capacityProvider": "blue", "base": 1, "weight": 1},
+            {"capacityProvider": "green", "weight": 2},
+        ],
+    )
+    placed = [(t["capacityProviderName"], t["containerInstanceArn"]) for t in out["tasks"]]
+    assert [p for p, _ in placed] == ["blue", "green", "blue", "green"]
+    for provider, instance in placed:
+        assert instance in (blue if provider == "blue" else green)
+    assert {t["launchType"] for t in out["tasks"]} == {"EC2"}
