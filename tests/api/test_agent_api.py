@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import boto3
 import pytest
+from instance_world import DOCUMENT, RESOURCES
 
 from ecsmock import ECSMock
 
 ARN = "arn:aws:ecs:eu-west-1:123456789012:"
 NET = {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}
-DOCUMENT = json.dumps(
-    {
-        "instanceId": "i-0123456789abcdef0",
-        "availabilityZone": "eu-west-1a",
-        "instanceType": "m5.large",
-        "imageId": "ami-1",
-        "region": "eu-west-1",
-    }
-)
-RESOURCES = [
-    {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
-    {"name": "MEMORY", "type": "INTEGER", "integerValue": 7680},
-]
 ENDPOINTS = {
     "endpoint": "https://ecs-a-1.eu-west-1.amazonaws.com/",
     "telemetryEndpoint": "https://ecs-t-1.eu-west-1.amazonaws.com/",

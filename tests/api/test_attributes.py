@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import boto3
 import pytest
+from instance_world import CAPABILITIES, DOCUMENT, RESOURCES
 
 from ecsmock import ECSMock
 
 ARN = "arn:aws:ecs:eu-west-1:123456789012:"
 INSTANCE_EVENT = "ECS Container Instance State Change"
-DOCUMENT = json.dumps(
-    {
-        "instanceId": "i-0123456789abcdef0",
-        "availabilityZone": "eu-west-1a",
-        "instanceType": "m5.large",
-        "imageId": "ami-1",
-        "region": "eu-west-1",
-    }
-)
-RESOURCES = [
-    {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
-    {"name": "MEMORY", "type": "INTEGER", "integerValue": 7680},
-]
 CI = "container-instance"
 # Messages (ecsmock.model.attributes, ecsmock.api._params).
 TARGET_NOT_FOUND = "Could not find container instance {}."
@@ -51,20 +38,7 @@ TOO_MANY = "attributes can have at most 10 items."
 EMPTY = "Attributes cannot be empty."
 CLUSTER_NOT_FOUND = "Cluster not found."
 BUILTIN_NAMES = [
-    "com.amazonaws.ecs.capability.logging-driver.syslog",
-    "com.amazonaws.ecs.capability.logging-driver.awslogs",
-    "com.amazonaws.ecs.capability.logging-driver.json-file",
-    "com.amazonaws.ecs.capability.docker-remote-api.1.17",
-    "com.amazonaws.ecs.capability.docker-remote-api.1.44",
-    "com.amazonaws.ecs.capability.ecr-auth",
-    "com.amazonaws.ecs.capability.task-iam-role",
-    "com.amazonaws.ecs.capability.task-iam-role-network-host",
-    "ecs.capability.execution-role-awslogs",
-    "ecs.capability.execution-role-ecr-pull",
-    "ecs.capability.container-health-check",
-    "ecs.capability.task-eni",
-    "ecs.capability.secrets.asm.environment-variables",
-    "ecs.capability.container-ordering",
+    *CAPABILITIES,
     "ecs.ami-id",
     "ecs.availability-zone",
     "ecs.instance-type",

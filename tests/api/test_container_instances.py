@@ -12,6 +12,7 @@ from typing import Any
 
 import boto3
 import pytest
+from instance_world import CAPABILITIES
 
 from ecsmock import ECSMock, ECSMockError
 
@@ -47,22 +48,6 @@ DEFAULT_VERSION_INFO = {
     "agentHash": "4e4a1c1b",
     "dockerVersion": "DockerVersion: 25.0.8",
 }
-CAPABILITIES = [
-    "com.amazonaws.ecs.capability.logging-driver.syslog",
-    "com.amazonaws.ecs.capability.logging-driver.awslogs",
-    "com.amazonaws.ecs.capability.logging-driver.json-file",
-    "com.amazonaws.ecs.capability.docker-remote-api.1.17",
-    "com.amazonaws.ecs.capability.docker-remote-api.1.44",
-    "com.amazonaws.ecs.capability.ecr-auth",
-    "com.amazonaws.ecs.capability.task-iam-role",
-    "com.amazonaws.ecs.capability.task-iam-role-network-host",
-    "ecs.capability.execution-role-awslogs",
-    "ecs.capability.execution-role-ecr-pull",
-    "ecs.capability.container-health-check",
-    "ecs.capability.task-eni",
-    "ecs.capability.secrets.asm.environment-variables",
-    "ecs.capability.container-ordering",
-]
 # m5.large: 8 GiB registers 8192 * 3955 // 4096 MiB (model.container_instance.InstanceType).
 M5_LARGE_MEMORY = 7910
 # Messages (ecsmock.model.container_instances, ecsmock.model.agent, ecsmock.api).
