@@ -13,6 +13,7 @@ Behaviour reference 7.5 (DAEMON), 7.9 (placement-failure events), 9.3 (DRAINING)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ecsmock.model import ec2, placement_rules
@@ -79,6 +80,9 @@ def place_for_service(
     launch_type = revision.launch_type
     if launch_type == "FARGATE":
         return rules.fargate_placements(td, [None] * count, revision.network), None
+    if launch_type == "EXTERNAL":
+        # ECS Anywhere instances are not modelled, so none is ever registered.
+        return [], placement_failure(label, None, None)
     providers: list[str | None] = [None] * count
     if launch_type is None:
         split = rules.split(revision.strategy, count, already)
@@ -129,8 +133,10 @@ def daemon_slots(backend: Backend, service: Service) -> int:
     return count
 
 
-def evicted(backend: Backend, service: Service) -> dict[str, Task]:
-    """The service's live tasks on DRAINING instances, to be replaced elsewhere (9.3)."""
+def evicted(
+    backend: Backend, service: Service, groups: Sequence[Deployment] | None = None
+) -> dict[str, Task]:
+    """Live tasks of the service (or of `groups`) on DRAINING instances, to be replaced (9.3)."""
     draining = {
         i.arn
         for i in backend.container_instances.of_cluster(service.cluster_name)
@@ -139,8 +145,8 @@ def evicted(backend: Backend, service: Service) -> dict[str, Task]:
     if not draining:
         return {}
     out: dict[str, Task] = {}
-    for deployment in service.deployments:
-        for task in deployment.live_tasks():
+    for group in service.deployments if groups is None else groups:
+        for task in group.live_tasks():
             if task.container_instance_arn in draining:
                 out[task.id] = task
     return out

@@ -136,6 +136,9 @@ class TaskOps:
             return started.placements, list(started.failures)
         if launch_type == "FARGATE":
             return rules.fargate_placements(td, [None] * req.count, req.network), []
+        if launch_type == "EXTERNAL":
+            # ECS Anywhere (external) instances are not modelled: none is ever registered.
+            raise InvalidParameterException(ec2.NO_INSTANCES)
         providers: list[str | None] = [None] * req.count
         if launch_type is None:
             split = rules.split(strategy, req.count, {})

@@ -21,6 +21,7 @@ from ecsmock.errors import (
     TaskSetNotFoundException,
 )
 from ecsmock.model import service as sv
+from ecsmock.model import service_placement
 from ecsmock.model import tags as tag_rules
 from ecsmock.model import taskset as ts
 from ecsmock.model.scheduler import event_label
@@ -243,8 +244,11 @@ class TaskSetOps:
             self.drain_all(service)
         for task_set in list(self.of(service)):
             self._recompute(service, task_set)
-            stopped = self._shrink(service, task_set)
-            started = self._grow(service, task_set)
+            # Tasks on DRAINING instances are replaced: started anew elsewhere, then stopped
+            # as the surplus (UpdateContainerInstancesState docs).
+            moving = service_placement.evicted(self.backend, service, [task_set])
+            stopped = self._shrink(service, task_set, moving)
+            started = self._grow(service, task_set, len(moving))
             label = event_label(service, task_set)
             if stopped:
                 self.backend.services.add_event(service, sv.stopped_message(label, stopped))
@@ -271,21 +275,22 @@ class TaskSetOps:
             task_set.desired_count = target
             task_set.updated_at = now
 
-    def _shrink(self, service: Service, task_set: TaskSet) -> list[Task]:
-        """Stop the surplus: the newest tasks not yet healthy first."""
+    def _shrink(self, service: Service, task_set: TaskSet, moving: dict[str, Task]) -> list[Task]:
+        """Stop the surplus: tasks on DRAINING instances, then the newest not yet healthy."""
         surplus = task_set.live - task_set.desired_count
         if surplus <= 0:
             return []
-        doomed = list(reversed(task_set.starting.values()))
-        doomed += list(reversed(task_set.healthy.values()))
+        doomed = list(moving.values())
+        doomed += [t for t in reversed(task_set.starting.values()) if t.id not in moving]
+        doomed += [t for t in reversed(task_set.healthy.values()) if t.id not in moving]
         reason = sv.SCALING_REASON.format(deployment=task_set.id)
         for task in doomed[:surplus]:
             self.backend.services.scheduler.stop(service, task_set, task, reason)
         return doomed[:surplus]
 
-    def _grow(self, service: Service, task_set: TaskSet) -> list[Task]:
+    def _grow(self, service: Service, task_set: TaskSet, moving: int) -> list[Task]:
         """Start what the set lacks, unless the service's launches are throttled."""
-        missing = task_set.desired_count - task_set.live
+        missing = task_set.desired_count - (task_set.live - moving)
         if missing <= 0 or task_set.set_status is TaskSetStatus.DRAINING or not service.active:
             return []
         # Tasks that failed to start throttle the service's launches, as for a service of

@@ -368,3 +368,33 @@ def test_a_capacity_provider_strategy_uses_its_own_instances(ecs: ECSMock, web: 
     for provider, instance in placed:
         assert instance in (blue if provider == "blue" else green)
     assert {t["launchType"] for t in out["tasks"]} == {"EC2"}
+
+
+def test_task_set_tasks_on_a_draining_instance_are_replaced(ecs: ECSMock, web: Any) -> None:
+    a, b = ecs.add_container_instances(count=2)
+    web.create_service(serviceName="ext", desiredCount=2, deploymentController={"type": "EXTERNAL"})
+    web.create_task_set(
+        cluster="default",
+        service="ext",
+        taskDefinition="web",
+        launchType="EC2",
+        scale={"value": 100.0},
+    )
+    ecs.settle()
+    before = _live_by_instance(web)
+    assert sum(before.values()) == 2
+    drained = a if before[a] else b
+    web.update_container_instances_state(containerInstances=[drained], status="DRAINING")
+    ecs.settle()
+    after = _live_by_instance(web)
+    assert after[drained] == 0
+    assert sum(after.values()) == 2
+
+
+def test_the_external_launch_type_finds_no_instances(ecs: ECSMock, web: Any) -> None:
+    ecs.add_container_instances()
+    with pytest.raises(web.exceptions.InvalidParameterException) as caught:
+        web.run_task(taskDefinition="web", launchType="EXTERNAL")
+    assert caught.value.response["Error"]["Message"] == (
+        "No Container Instances were found in your cluster."
+    )
