@@ -29,14 +29,14 @@ DEFAULT_VERSION_INFO = {
 DYNAMIC_PORTS = (32768, 60999)
 # How many custom attributes one resource may carry (PutAttributes docs).
 MAX_CUSTOM_ATTRIBUTES = 10
-# What the agent advertises besides the ecs.* attributes (a representative subset of the
-# capability names the Developer Guide lists; none carries a value).
+# What the agent advertises besides the ecs.* attributes, none with a value: the Docker
+# remote API versions it speaks, its log drivers and its capabilities (the Developer Guide's
+# "Amazon ECS container instance attributes" and real describe-container-instances output).
+_LOG_DRIVERS = ("syslog", "awslogs", "json-file", "none", "fluentd", "gelf", "journald")
 CAPABILITIES = (
-    "com.amazonaws.ecs.capability.logging-driver.syslog",
-    "com.amazonaws.ecs.capability.logging-driver.awslogs",
-    "com.amazonaws.ecs.capability.logging-driver.json-file",
-    "com.amazonaws.ecs.capability.docker-remote-api.1.17",
-    "com.amazonaws.ecs.capability.docker-remote-api.1.44",
+    *(f"com.amazonaws.ecs.capability.docker-remote-api.1.{v}" for v in range(17, 45)),
+    *(f"com.amazonaws.ecs.capability.logging-driver.{d}" for d in _LOG_DRIVERS),
+    "com.amazonaws.ecs.capability.privileged-container",
     "com.amazonaws.ecs.capability.ecr-auth",
     "com.amazonaws.ecs.capability.task-iam-role",
     "com.amazonaws.ecs.capability.task-iam-role-network-host",
@@ -45,7 +45,9 @@ CAPABILITIES = (
     "ecs.capability.container-health-check",
     "ecs.capability.task-eni",
     "ecs.capability.secrets.asm.environment-variables",
+    "ecs.capability.secrets.ssm.environment-variables",
     "ecs.capability.container-ordering",
+    "ecs.capability.firelens.fluentbit",
 )
 
 
@@ -130,6 +132,15 @@ class Need:
     memory: int = 0
     ports: frozenset[str] = frozenset()
     ports_udp: frozenset[str] = frozenset()
+    # Attributes the instance must have (requiresAttributes): (name, value or None).
+    attributes: frozenset[tuple[str, str | None]] = frozenset()
+
+    def unmet(self, attributes: dict[str, str | None]) -> bool:
+        """Whether `attributes` lack one this task requires (failure reason ATTRIBUTE)."""
+        return any(
+            name not in attributes or (value is not None and attributes[name] != value)
+            for name, value in self.attributes
+        )
 
 
 @dataclass(slots=True, kw_only=True)

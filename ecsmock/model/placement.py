@@ -136,7 +136,25 @@ def need_of(
         memory=task_memory if task_memory is not None else sum(r or m or 0 for _, m, r in per),
         ports=frozenset(tcp),
         ports_udp=frozenset(udp),
+        attributes=required_attributes(td),
     )
+
+
+def required_attributes(td: TaskDefinition) -> frozenset[tuple[str, str | None]]:
+    """What an instance must advertise for `td` (failure reason ATTRIBUTE otherwise).
+
+    Its `requiresAttributes`, and the CPU architecture its `runtimePlatform` names [I]
+    (x86_64 for X86_64, arm64 for ARM64).
+    """
+    out = {
+        (str(item["name"]), item.get("value"))
+        for item in td.definition.get("requiresAttributes", ())
+        if isinstance(item, dict) and "name" in item
+    }
+    arch = (td.definition.get("runtimePlatform") or {}).get("cpuArchitecture")
+    if arch in ("X86_64", "ARM64"):
+        out.add(("ecs.cpu-architecture", str(arch).lower()))
+    return frozenset(out)
 
 
 def _host_ports(td: TaskDefinition) -> tuple[set[str], set[str]]:
@@ -246,6 +264,8 @@ class _Slot:
         short = self.shortfall(need)
         if short is not None:
             return short
+        if need.attributes and need.unmet(self.instance.attributes):
+            return "ATTRIBUTE"
         for constraint in constraints:
             if constraint.type == "distinctInstance" and self.hosts(group):
                 return DISTINCT_UNSATISFIED

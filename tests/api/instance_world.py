@@ -17,13 +17,13 @@ RESOURCES = [
     {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
     {"name": "MEMORY", "type": "INTEGER", "integerValue": 7680},
 ]
-# The capability attributes every instance advertises (model.container_instance).
+# The capability attributes every instance advertises: the Docker remote API versions, log
+# drivers and capabilities, in the order the agent lists them.
+LOG_DRIVERS = ("syslog", "awslogs", "json-file", "none", "fluentd", "gelf", "journald")
 CAPABILITIES = [
-    "com.amazonaws.ecs.capability.logging-driver.syslog",
-    "com.amazonaws.ecs.capability.logging-driver.awslogs",
-    "com.amazonaws.ecs.capability.logging-driver.json-file",
-    "com.amazonaws.ecs.capability.docker-remote-api.1.17",
-    "com.amazonaws.ecs.capability.docker-remote-api.1.44",
+    *(f"com.amazonaws.ecs.capability.docker-remote-api.1.{v}" for v in range(17, 45)),
+    *(f"com.amazonaws.ecs.capability.logging-driver.{d}" for d in LOG_DRIVERS),
+    "com.amazonaws.ecs.capability.privileged-container",
     "com.amazonaws.ecs.capability.ecr-auth",
     "com.amazonaws.ecs.capability.task-iam-role",
     "com.amazonaws.ecs.capability.task-iam-role-network-host",
@@ -32,5 +32,7 @@ CAPABILITIES = [
     "ecs.capability.container-health-check",
     "ecs.capability.task-eni",
     "ecs.capability.secrets.asm.environment-variables",
+    "ecs.capability.secrets.ssm.environment-variables",
     "ecs.capability.container-ordering",
+    "ecs.capability.firelens.fluentbit",
 ]

@@ -92,10 +92,8 @@ def instance_events(ecs: ECSMock) -> list[int]:
 
 
 def everything(client: Any, cluster: str = "web", **kw: Any) -> list[dict[str, str]]:
-    listed = client.list_attributes(cluster=cluster, targetType=CI, **kw)
-    assert "nextToken" not in listed
-    attributes: list[dict[str, str]] = listed["attributes"]
-    return attributes
+    pages = client.get_paginator("list_attributes").paginate(cluster=cluster, targetType=CI, **kw)
+    return [a for page in pages for a in page["attributes"]]
 
 
 @pytest.fixture
@@ -477,7 +475,7 @@ def test_list_includes_built_ins_in_stored_order(web: Any, arn: str) -> None:
         "targetId": arn,
     } in (listed)
     assert listed[0] == {
-        "name": "com.amazonaws.ecs.capability.logging-driver.syslog",
+        "name": "com.amazonaws.ecs.capability.docker-remote-api.1.17",
         "targetType": CI,
         "targetId": arn,
     }
@@ -534,12 +532,10 @@ def test_list_pages(web: Any, arn: str) -> None:
     register(web)
     whole = everything(web)
     assert len(whole) == 2 * len(BUILTIN_NAMES)
-    first = web.list_attributes(cluster="web", targetType=CI, maxResults=30)
-    assert first["attributes"] == whole[:30]
-    second = web.list_attributes(
-        cluster="web", targetType=CI, maxResults=30, nextToken=first["nextToken"]
-    )
-    assert second["attributes"] == whole[30:]
+    first = web.list_attributes(cluster="web", targetType=CI)  # 100 by default
+    assert first["attributes"] == whole[:100]
+    second = web.list_attributes(cluster="web", targetType=CI, nextToken=first["nextToken"])
+    assert second["attributes"] == whole[100:]
     assert "nextToken" not in second
     pages = web.get_paginator("list_attributes").paginate(
         cluster="web", targetType=CI, PaginationConfig={"PageSize": 7}

@@ -398,3 +398,17 @@ def test_the_external_launch_type_finds_no_instances(ecs: ECSMock, web: Any) -> 
     assert caught.value.response["Error"]["Message"] == (
         "No Container Instances were found in your cluster."
     )
+
+
+def test_a_definition_for_arm64_needs_an_arm64_instance(ecs: ECSMock, web: Any) -> None:
+    (x86,) = ecs.add_container_instances(instance_type="m5.large")
+    web.register_task_definition(
+        family="graviton",
+        runtimePlatform={"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
+        containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}],
+    )
+    out = web.run_task(taskDefinition="graviton")
+    assert out["failures"] == [{"arn": x86, "reason": "ATTRIBUTE"}]
+    (arm,) = ecs.add_container_instances(instance_type="m6g.large")
+    placed = web.run_task(taskDefinition="graviton")["tasks"]
+    assert [t["containerInstanceArn"] for t in placed] == [arm]
