@@ -44,13 +44,9 @@ def _placement(repeats: int) -> dict[str, float]:
         client.create_cluster(clusterName="other")
         client.register_task_definition(**WEB)
         arns = ecs.add_container_instances("ec2", 100, cpu=1 << 20, memory=1 << 20)
-        out["run_task on EC2 (count=10, 100 instances)"] = _median_ms(
-            lambda: _run(client), repeats
-        )
+        out["run_task on EC2 (count=10, 100 instances)"] = _median_ms(lambda: _run(client), repeats)
         ecs.add_container_instances("other", 2000)
-        out["same, 2,000 instances in another cluster"] = _median_ms(
-            lambda: _run(client), repeats
-        )
+        out["same, 2,000 instances in another cluster"] = _median_ms(lambda: _run(client), repeats)
         out["describe_container_instances (100)"] = _median_ms(
             lambda: client.describe_container_instances(cluster="ec2", containerInstances=arns),
             repeats,
@@ -99,9 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             "same, 2,000 instances in another cluster"
         ]
         <= 1.5 * figures["run_task on EC2 (count=10, 100 instances)"],
-        "describe_container_instances of 100 < 10 ms": figures[
-            "describe_container_instances (100)"
-        ]
+        "describe_container_instances of 100 < 10 ms": figures["describe_container_instances (100)"]
         < 10.0,
         "200-task EC2 rollout and redeploy < 1 s": figures[
             "200-task EC2 service: rollout and redeploy"

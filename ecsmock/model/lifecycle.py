@@ -60,6 +60,9 @@ class Lifecycle:
         self.observer = observer
         # Told when a container's health changes (the service scheduler's hook).
         self.health_observer: Callable[[Task], None] | None = None
+        # Told of a stop decision that is not reported as a change of its own (an EC2
+        # bridge task stopped before it started), so indexes and schedulers still see it.
+        self.decision_observer: Callable[[Task], None] | None = None
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -304,6 +307,8 @@ class Lifecycle:
         task.version += 1
         if not merged:
             self.observer(task, None)
+        elif self.decision_observer is not None:
+            self.decision_observer(task)
         # The decision is what the caller sees (StopTask answers lastStatus unchanged);
         # the teardown starts on the clock.
         path = STOP_PATH[task.platform] if started else EARLY_STOP_PATH[task.platform]

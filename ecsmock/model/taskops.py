@@ -53,6 +53,7 @@ class TaskOps:
         self.store = TaskStore(backend.region, backend.arn, backend.ids, backend.clock)
         self.lifecycle = Lifecycle(backend.clock, timing, backend.ids, behaviour, self._observe)
         self.ec2 = ec2.Ec2Placer(backend)
+        self.lifecycle.decision_observer = self._decided
         self.publish: Publisher | None = None
         # The service scheduler's hooks: every change of a task, and a task purged.
         self.service_hook: Callable[[Task, TaskStatus | None], None] | None = None
@@ -265,6 +266,15 @@ class TaskOps:
             self.publish(task)
         if task.service_name is not None and self.service_hook is not None:
             self.service_hook(task, previous)
+
+    def _decided(self, task: Task) -> None:
+        """A stop decision reported only with the STOPPED that follows.
+
+        It is indexed and the scheduler told now, without an event of its own.
+        """
+        self.store.desired_changed(task)
+        if task.service_name is not None and self.service_hook is not None:
+            self.service_hook(task, task.last_status)
 
     def _count(self, task: Task, status: TaskStatus, delta: int) -> None:
         """Keep the cluster's running/pending/stopping counters and statistics."""
