@@ -1,12 +1,13 @@
-"""The service scheduler: REPLICA services kept at their desired count, rolling deployments.
+"""The service scheduler: REPLICA and DAEMON services at their desired count, rollouts.
 
-Behaviour reference 7.4-7.9. It reacts to events (a service created or updated, a task of a
-service changing state or health) by scheduling one pass per service at the current
-instant; a pass stops what may stop and starts what may start within
-`minimumHealthyPercent` / `maximumPercent`, then completes deployments, drops drained ones
-and reports a steady state. It never polls. Launch failures count toward the deployment
-circuit breaker and throttle further launches (backoff kept as background work, so
-`settle()` returns while a service cannot start tasks, as its deployment never ends).
+Behaviour reference 7.4-7.9 (where new tasks go: `model.service_placement`). It reacts to
+events (a service created or updated, a task of a service changing state or health, EC2
+capacity changing) by scheduling one pass per service at the current instant; a pass stops
+what may stop and starts what may start within `minimumHealthyPercent` / `maximumPercent`,
+then completes deployments, drops drained ones and reports a steady state. It never polls.
+Launch failures count toward the deployment circuit breaker and throttle further launches
+(backoff kept as background work, so `settle()` returns while a service cannot start
+tasks, as its deployment never ends).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from ecsmock.model import service as sv
 from ecsmock.model import service_placement
 from ecsmock.model.service import Deployment, DeploymentStatus, RolloutState, Service
-from ecsmock.model.service_placement import place_for_service
 from ecsmock.model.task import HealthStatus, StopCode, Task, TaskStatus
 
 if TYPE_CHECKING:
@@ -293,14 +293,9 @@ class Scheduler:
 
     def _launch(self, service: Service, deployment: Deployment, count: int) -> list[Task]:
         spec = self.ops.task_spec(service, deployment)
-        placements, failure = place_for_service(
-            self.backend,
-            service,
-            deployment,
-            spec,
-            count,
-            service_placement.provider_counts(service, deployment),
-            event_label(service, deployment),
+        label = event_label(service, deployment)
+        placements, failure = service_placement.place_for_service(
+            self.backend, service, deployment, spec, count, label
         )
         self.capacity.note(service, failure)
 

@@ -353,14 +353,6 @@ def deadlock_message(name: str) -> str:
     )
 
 
-def no_instances_message(name: str) -> str:
-    """The placement-failure event of an EC2 service in a cluster without instances."""
-    return (
-        f"(service {name}) was unable to place a task because no container instance met all "
-        "of its requirements. Reason: No Container Instances were found in your cluster."
-    )
-
-
 def in_progress_reason(deployment_id: str) -> str:
     """`ECS deployment ecs-svc/... in progress.`."""
     return f"ECS deployment {deployment_id} in progress."

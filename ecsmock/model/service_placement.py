@@ -67,13 +67,12 @@ def place_for_service(
     deployment: Deployment,
     spec: TaskSpec,
     count: int,
-    already: dict[str, int],
     label: str,
 ) -> tuple[list[Placement], str | None]:
     """Placements for `count` new tasks, and the failure event when some fit nowhere.
 
-    `already` counts the service's tasks per capacity provider (the strategy's base and
-    weights apply over them); `label` is how events name the service (or task set).
+    A capacity-provider strategy's base and weights apply over the service's tasks (a task
+    set's over its own); `label` is how events name the service (or task set).
     """
     revision = deployment.revision
     td = revision.task_definition
@@ -85,7 +84,7 @@ def place_for_service(
         return [], placement_failure(label, None, None)
     providers: list[str | None] = [None] * count
     if launch_type is None:
-        split = rules.split(revision.strategy, count, already)
+        split = rules.split(revision.strategy, count, provider_counts(service, deployment))
         if all(rules.is_fargate_provider(p) for p in split):
             return rules.fargate_placements(td, list(split), revision.network), None
         providers = list(split)
