@@ -14,9 +14,13 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
+# Run as a script or as `python -m benchmarks.bench_ec2`: the package is importable both ways.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_tasks import _client, _median_ms
 
 WEB = {
