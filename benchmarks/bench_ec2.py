@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 
 # Run as a script or as `python -m benchmarks.bench_ec2`: the package is importable both ways.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.bench_tasks import _client, _median_ms
+from benchmarks.bench_tasks import _client, _median_ms, report
 
 WEB = {
     "family": "web",
@@ -106,14 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         < 1000.0,
     }
-    if args.json:
-        print(json.dumps({"ms": figures, "targets": targets}, indent=2))
-        return 0
-    print("| figure | ms |\n| --- | ---: |")
-    for name, value in figures.items():
-        print(f"| {name} | {value:.2f} |")
-    for name, met in targets.items():
-        print(f"target {name}: {'met' if met else 'NOT met'}")
+    report(figures, targets, as_json=args.json)
     return 0
 
 
