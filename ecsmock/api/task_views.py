@@ -123,7 +123,7 @@ def task_view(task: Task, with_tags: bool = True) -> dict[str, Any]:
     """The Task object as DescribeTasks shows it (`tags` only when asked for)."""
     out: dict[str, Any] = {
         "attachments": _eni_view(task),
-        "attributes": [{"name": "ecs.cpu-architecture", "value": "x86_64"}],
+        "attributes": [{"name": "ecs.cpu-architecture", "value": task.architecture}],
         "availabilityZone": task.availability_zone,
         "clusterArn": task.cluster_arn,
         "containers": [container_view(task, c) for c in task.containers],

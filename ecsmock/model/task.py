@@ -189,6 +189,8 @@ class Task:
     service_name: str | None = None
     # EC2 bridge/host tasks: (container name, containerPort, hostPort, protocol) bindings.
     bindings: list[Binding] = field(default_factory=list)
+    # The `ecs.cpu-architecture` task attribute: its instance's, else its runtimePlatform's.
+    architecture: str = "x86_64"
     timer: Scheduled | None = None
     purge: Scheduled | None = None
 

@@ -113,6 +113,7 @@ class TaskStore:
             tags=dict(spec.tags),
             service_name=spec.service_name,
         )
+        task.architecture = _architecture(td, placement)
         if placement.subnet is not None:
             task.eni = Eni(attachment_id=self.ids.uuid(), subnet_id=placement.subnet)
         td.users += 1
@@ -205,3 +206,11 @@ class TaskStore:
             task_id = path[-1]
         task = self.by_id.get(task_id)
         return task if task is not None and task.cluster_name == cluster else None
+
+
+def _architecture(td: TaskDefinition, placement: Placement) -> str:
+    """x86_64 or arm64: the instance's attribute on EC2, the runtimePlatform's on Fargate."""
+    if placement.instance is not None:
+        return placement.instance.attributes.get("ecs.cpu-architecture") or "x86_64"
+    platform = td.definition.get("runtimePlatform") or {}
+    return "arm64" if platform.get("cpuArchitecture") == "ARM64" else "x86_64"

@@ -412,3 +412,23 @@ def test_a_definition_for_arm64_needs_an_arm64_instance(ecs: ECSMock, web: Any) 
     (arm,) = ecs.add_container_instances(instance_type="m6g.large")
     placed = web.run_task(taskDefinition="graviton")["tasks"]
     assert [t["containerInstanceArn"] for t in placed] == [arm]
+    assert placed[0]["attributes"] == [{"name": "ecs.cpu-architecture", "value": "arm64"}]
+
+
+def test_an_arm64_fargate_task_says_so(client: Any) -> None:
+    client.create_cluster()
+    client.register_task_definition(
+        family="graviton",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        runtimePlatform={"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
+        containerDefinitions=[{"name": "app", "image": "nginx"}],
+    )
+    (task,) = client.run_task(
+        taskDefinition="graviton",
+        launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}},
+    )["tasks"]
+    assert task["attributes"] == [{"name": "ecs.cpu-architecture", "value": "arm64"}]
