@@ -170,6 +170,10 @@ def list_tasks(backend: Backend, params: Params) -> Body:
         raise InvalidParameterException(
             "startedBy cannot be combined with other filters except desiredStatus."
         )
+    instance = filters.get("containerInstance")
+    if instance is not None and not instance.startswith("arn:"):
+        # "The container instance ID or full ARN" (ListTasks docs): indexed by ARN.
+        filters["containerInstance"] = backend.container_instances.missing_arn(cluster, instance)
     service = filters.get("serviceName")
     if service is not None and not backend.has_service(cluster.name, service):
         raise ServiceNotFoundException(SERVICE_NOT_FOUND)

@@ -129,7 +129,7 @@ class ContainerInstanceOps:
         return found
 
     def missing_arn(self, cluster: Cluster, ref: str) -> str:
-        """The ARN a MISSING failure names for `ref`."""
+        """The full ARN `ref` (an id or an ARN) names in the cluster (MISSING failures too)."""
         return (
             ref
             if ref.startswith("arn:")

@@ -63,6 +63,10 @@ def test_binpack_on_memory_fills_one_instance_first(ecs: ECSMock, web: Any) -> N
     third = web.run_task(taskDefinition="web", count=1, placementStrategy=binpack)
     assert _where(web, [t["taskArn"] for t in third["tasks"]]) == [b]
     assert _remaining(web, c)["MEMORY"]["integerValue"] == 2048
+    # ListTasks takes the instance's ARN or its id.
+    on_b = [t["taskArn"] for t in second["tasks"] + third["tasks"]]
+    assert sorted(web.list_tasks(containerInstance=b)["taskArns"]) == sorted(on_b)
+    assert sorted(web.list_tasks(containerInstance=b.rsplit("/", 1)[1])["taskArns"]) == sorted(on_b)
 
 
 def test_spread_across_zones_balances_and_counts_existing_tasks(ecs: ECSMock, web: Any) -> None:
