@@ -22,7 +22,7 @@ from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import tags_in, tags_view
 from ecsmock.errors import InvalidParameterException
 from ecsmock.model.backend import Backend
-from ecsmock.model.container_instance import ContainerInstance, InstanceStatus
+from ecsmock.model.container_instance import ContainerInstance
 from ecsmock.model.container_instances import Registration
 
 INSTANCE_FIELDS = ("TAGS", "CONTAINER_INSTANCE_HEALTH")
@@ -242,6 +242,3 @@ def update_container_agent(backend: Backend, params: Params) -> Body:
         params.get("cluster"), params["containerInstance"]
     )
     return {"containerInstance": instance_view(instance, with_tags=False)}
-
-
-__all__ = ["INSTANCE_FIELDS", "InstanceStatus", "attributes_view", "instance_view"]

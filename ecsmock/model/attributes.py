@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -116,6 +117,16 @@ def check_attribute(name: str, value: str | None) -> None:
         raise InvalidParameterException(BAD_VALUE.format(name=name, value=value))
 
 
+def check_limit(names: Iterable[str], builtin: AbstractSet[str]) -> None:
+    """At most 10 custom attributes on one resource; the agent's built-ins do not count.
+
+    Raises:
+        AttributeLimitExceededException: more than `MAX_CUSTOM_ATTRIBUTES` custom names.
+    """
+    if sum(1 for name in names if name not in builtin) > MAX_CUSTOM_ATTRIBUTES:
+        raise AttributeLimitExceededException(LIMIT_EXCEEDED)
+
+
 def _check_put(item: AttributeRequest) -> None:
     check_attribute(item.name, item.value)
 
@@ -204,9 +215,7 @@ def put(
     for item, instance in zip(items, targets, strict=True):
         staged[instance.id][1][item.name] = item.value
     for instance, attributes in staged.values():
-        custom = [name for name in attributes if name not in instance.builtin]
-        if len(custom) > MAX_CUSTOM_ATTRIBUTES:
-            raise AttributeLimitExceededException(LIMIT_EXCEEDED)
+        check_limit(attributes, instance.builtin)
     return _commit(ops, staged.values())
 
 

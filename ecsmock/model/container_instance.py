@@ -195,21 +195,6 @@ class ContainerInstance:
         """Registered MEMORY minus what placed tasks hold."""
         return self.registered_memory - self.used_memory
 
-    def shortfall(self, need: Need) -> str | None:
-        """The first resource this instance lacks for `need` (a failure reason), or None.
-
-        Checked in the order of the API failure reasons page: CPU, MEMORY, PORTS, PORTS_UDP.
-        """
-        if need.cpu > self.remaining_cpu:
-            return "RESOURCE:CPU"
-        if need.memory > self.remaining_memory:
-            return "RESOURCE:MEMORY"
-        if need.ports & self.ports_in_use():
-            return "RESOURCE:PORTS"
-        if need.ports_udp & self.ports_udp_in_use():
-            return "RESOURCE:PORTS_UDP"
-        return None
-
     def ports_in_use(self) -> set[str]:
         """The TCP host ports taken: the reserved ones and those of placed tasks."""
         return set(self.reserved_ports) | self.used_ports
@@ -273,11 +258,6 @@ class ContainerInstance:
         """The `ecs.availability-zone` attribute."""
         return self.attributes.get("ecs.availability-zone")
 
-    @property
-    def custom_attributes(self) -> list[str]:
-        """Names of the attributes PutAttributes added (the limit counts these)."""
-        return [name for name in self.attributes if name not in self.builtin]
-
     def bump(self, now: datetime) -> None:
         """Something ECS reports changed: a new version (behaviour reference 9.2)."""
         self.version += 1
@@ -328,6 +308,6 @@ class ContainerInstance:
         for task in self.tasks.values():
             if task.last_status is TaskStatus.STOPPED:
                 out.append(f"{self.arn}: holds STOPPED task {task.id}")
-        if not self.registered and self.tasks and self.status is InstanceStatus.INACTIVE:
+        if self.status is InstanceStatus.INACTIVE and self.tasks:
             out.append(f"{self.arn}: INACTIVE with tasks")
         return out

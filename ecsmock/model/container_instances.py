@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ecsmock._ids import parse_arn
-from ecsmock.errors import AttributeLimitExceededException, InvalidParameterException
+from ecsmock.errors import InvalidParameterException
 from ecsmock.model import attributes as attribute_rules
 from ecsmock.model import query
 from ecsmock.model.agent import start_update
@@ -29,14 +29,13 @@ from ecsmock.model.container_instance import (
     DEFAULT_RESERVED_PORTS,
     DEFAULT_VERSION_INFO,
     INSTANCE_TYPES,
-    MAX_CUSTOM_ATTRIBUTES,
     ContainerInstance,
     InstanceStatus,
     Need,
 )
-from ecsmock.model.ec2 import bindings_for
 from ecsmock.model.retention import forget_later
 from ecsmock.model.task import StopCode, Task, TaskStatus
+from ecsmock.model.task_needs import bindings_for
 from ecsmock.model.timing import REALISTIC, TimingProfile
 
 if TYPE_CHECKING:
@@ -161,8 +160,8 @@ class ContainerInstanceOps:
         cpu, memory, arch = _size(reg)
         for name, value in reg.attributes:
             attribute_rules.check_attribute(name, value)
-        if len(dict(reg.attributes)) > MAX_CUSTOM_ATTRIBUTES:
-            raise AttributeLimitExceededException(attribute_rules.LIMIT_EXCEEDED)
+        # Reserved names are refused above, so none of these is one of the agent's.
+        attribute_rules.check_limit(dict(reg.attributes), frozenset())
         if reg.container_instance_arn is not None:
             again = self.find(cluster, reg.container_instance_arn)
             if again is not None and again.status is not InstanceStatus.INACTIVE:

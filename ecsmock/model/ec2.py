@@ -1,8 +1,10 @@
-"""Launching on EC2: RunTask, StartTask and the schedulers' placements on container instances.
+"""Where launched tasks go: Fargate subnets, or container instances on EC2.
 
-The glue between the callers and `model.placement`: which instances a launch may use (all
-of the cluster's, or those of one Auto Scaling group capacity provider), what one task
-needs, and the `Placement` each chosen instance gives. Behaviour reference 6.2, 9.2, 9.5.
+RunTask, StartTask and the schedulers all come here. `placements_for` routes a launch by
+its launch type or capacity-provider strategy; on EC2 it is the glue to `model.placement`:
+which instances a launch may use (all of the cluster's, or those of one Auto Scaling group
+capacity provider), what one task needs, and the `Placement` each chosen instance gives.
+Behaviour reference 6.2, 9.2, 9.5 and 10.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ecsmock.model import placement
-from ecsmock.model.cluster import Cluster
+from ecsmock.model import placement, task_needs
+from ecsmock.model import run as rules
+from ecsmock.model.cluster import Cluster, StrategyItem
 from ecsmock.model.container_instance import ContainerInstance, Need
 from ecsmock.model.placement_rules import Constraint, Strategy, definition_constraints
-from ecsmock.model.task import Binding, Platform
+from ecsmock.model.run import Network
+from ecsmock.model.task import Platform
 from ecsmock.model.taskdef import TaskDefinition
 from ecsmock.model.tasks import Placement, TaskSpec
 
@@ -45,11 +49,12 @@ class Ec2Launch:
     constraints: Sequence[Constraint] = ()
     # The capacity provider of each task (None: the EC2 launch type, any instance).
     providers: list[str | None] = field(default_factory=list)
-    subnets: list[str] = field(default_factory=list)
+    # awsvpcConfiguration: Fargate and EC2 awsvpc tasks take its subnets round-robin.
+    network: Network | None = None
 
 
 @dataclass(slots=True)
-class Ec2Result:
+class Placed:
     """The placements made, and the failures of the tasks that fit nowhere.
 
     `no_instances`: a task found no ACTIVE instance at all to examine (RunTask raises
@@ -83,11 +88,33 @@ class Ec2Placer:
             if i.cluster_arn == cluster.arn
         ]
 
-    def has_capacity(self, cluster: Cluster) -> bool:
-        """Whether any ACTIVE instance is registered (else ECS names none at all)."""
-        return placement.any_registered(self.instances(cluster))
+    def placements_for(
+        self,
+        launch: Ec2Launch,
+        launch_type: str | None,
+        strategy: list[StrategyItem],
+        already: dict[str, int],
+    ) -> Placed:
+        """Where `launch.count` tasks go, by launch type or capacity-provider strategy.
 
-    def place(self, launch: Ec2Launch) -> Ec2Result:
+        FARGATE: the launch's subnets. EXTERNAL: nowhere, as ECS Anywhere instances are not
+        modelled. A strategy is split over its providers (`already` counts the tasks its
+        base and weights apply over); all Fargate providers: subnets; Auto Scaling group
+        providers: each one's own instances. The EC2 launch type: any instance.
+        """
+        td = launch.spec.definition
+        if launch_type == "FARGATE":
+            return Placed(rules.fargate_placements(td, [None] * launch.count, launch.network), [])
+        if launch_type == "EXTERNAL":
+            return Placed([], [], no_instances=True)
+        if launch_type is None:
+            split = rules.split(strategy, launch.count, already)
+            if all(rules.is_fargate_provider(p) for p in split):
+                return Placed(rules.fargate_placements(td, list(split), launch.network), [])
+            launch.providers = list(split)
+        return self.place(launch)
+
+    def place(self, launch: Ec2Launch) -> Placed:
         """Place `launch.count` tasks; stop at the first that fits nowhere.
 
         Tasks of one capacity provider go on that provider's instances.
@@ -97,13 +124,14 @@ class Ec2Placer:
         need = need_of(launch.spec)
         providers = launch.providers or [None] * launch.count
         placements: list[Placement] = []
+        subnets = launch.network.subnets if launch.network is not None else []
         # One placement call per provider run keeps this call's load in view.
         for provider, count in _runs(providers):
             pool = everything
             if provider is not None:
                 pool = [i for i in everything if i.capacity_provider_name == provider]
             if not placement.any_registered(pool):
-                return Ec2Result(placements, [], no_instances=True)
+                return Placed(placements, [], no_instances=True)
             outcome = placement.place(
                 pool,
                 need,
@@ -114,11 +142,11 @@ class Ec2Placer:
                 rng=self.rng,
             )
             for instance in outcome.chosen:
-                subnet = _subnet(launch.subnets, len(placements))
+                subnet = _subnet(subnets, len(placements))
                 placements.append(placement_on(td, instance, need, provider, subnet))
             if len(outcome.chosen) < count:
-                return Ec2Result(placements, outcome.failures)
-        return Ec2Result(placements, [])
+                return Placed(placements, outcome.failures)
+        return Placed(placements, [])
 
 
 def _runs(providers: list[str | None]) -> list[tuple[str | None, int]]:
@@ -138,7 +166,7 @@ def _subnet(subnets: list[str], i: int) -> str | None:
 
 def need_of(spec: TaskSpec) -> Need:
     """What one task of `spec` holds on its instance (behaviour reference 9.2)."""
-    return placement.need_of(spec.definition, spec.container_sizes, spec.cpu, spec.memory)
+    return task_needs.need_of(spec.definition, spec.container_sizes, spec.cpu, spec.memory)
 
 
 def placement_on(
@@ -163,7 +191,7 @@ def placement_on(
 
 def on_instances(
     placer: Ec2Placer, cluster: Cluster, spec: TaskSpec, refs: Sequence[str]
-) -> Ec2Result:
+) -> Placed:
     """StartTask: one task on each listed instance, which must be able to take it.
 
     Unknown instances are MISSING, deregistered or DRAINING ones INACTIVE [U], and one
@@ -175,56 +203,17 @@ def on_instances(
     constraints = definition_constraints(spec.definition)
     placements: list[Placement] = []
     failures: list[tuple[str, str]] = []
-    taken: dict[str, Need] = {}
+    tally = placement.Tally()
     for ref in refs:
         instance = ops.find(cluster, ref)
         if instance is None:
             failures.append((ops.missing_arn(cluster, ref), "MISSING"))
             continue
         reason = "INACTIVE" if not instance.placeable else None
-        if reason is None and instance.id in taken:
-            reason = instance.shortfall(_twice(need, taken[instance.id]))
-        reason = reason or placement.fit_reason(instance, need, constraints, spec.group)
+        reason = reason or tally.reason(instance, need, constraints, spec.group)
         if reason is not None:
             failures.append((instance.arn, reason))
             continue
-        taken[instance.id] = _twice(need, taken.get(instance.id, Need()))
+        tally.take(instance, need)
         placements.append(placement_on(spec.definition, instance, need, None, None))
-    return Ec2Result(placements, failures)
-
-
-def _twice(a: Need, b: Need) -> Need:
-    """Two holdings together (the same instance named twice in one StartTask)."""
-    return Need(
-        cpu=a.cpu + b.cpu,
-        memory=a.memory + b.memory,
-        ports=a.ports | b.ports,
-        ports_udp=a.ports_udp | b.ports_udp,
-    )
-
-
-def bindings_for(
-    td: TaskDefinition, instance: ContainerInstance
-) -> list[tuple[str, int, int, str]]:
-    """Host port bindings of a bridge or host task on `instance` (networkBindings).
-
-    Host mode binds each containerPort itself; bridge binds the mapping's hostPort, or a
-    dynamic port when it is 0 or absent ("Port mappings" in the task definition docs).
-    """
-    mode = td.network_mode or "bridge"
-    if mode not in ("bridge", "host"):
-        return []
-    out: list[Binding] = []
-    for container in td.containers:
-        for mapping in container.port_mappings:
-            port = mapping.get("containerPort")
-            if not isinstance(port, int):
-                continue
-            host = mapping.get("hostPort")
-            protocol = str(mapping.get("protocol") or "tcp")
-            if mode == "host":
-                bound = host if isinstance(host, int) and host else port
-            else:
-                bound = host if isinstance(host, int) and host else instance.dynamic_port()
-            out.append((container.name, port, bound, protocol))
-    return out
+    return Placed(placements, failures)

@@ -13,8 +13,10 @@ For each task (the "task placement" page's order):
 
 1. Candidates are the ACTIVE instances (``placeable``; DRAINING ones take no new task).
 2. The agent must be connected, else the instance's reason is ``AGENT``.
-3. CPU, memory, TCP and UDP host ports must fit (`ContainerInstance.shortfall`, plus what
-   this call already put there), else ``RESOURCE:CPU``/``MEMORY``/``PORTS``/``PORTS_UDP``.
+3. CPU, memory, TCP and UDP host ports must fit (the instance's remaining resources, less
+   what this call already put there), else ``RESOURCE:CPU``/``MEMORY``/``PORTS``/
+   ``PORTS_UDP``; then the instance must carry every attribute the definition requires
+   (`Need.attributes`), else ``ATTRIBUTE``.
 4. Every constraint must hold, in the order given:
 
    - ``distinctInstance``: no task of the same group on the instance (any task it holds,
@@ -55,7 +57,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ecsmock.model import taskdef_rules
 from ecsmock.model.container_instance import ContainerInstance, Need
 from ecsmock.model.placement_rules import (
     Constraint,
@@ -67,7 +68,7 @@ from ecsmock.model.placement_rules import (
 )
 from ecsmock.model.query_values import Value
 from ecsmock.model.task import TaskStatus
-from ecsmock.model.taskdef import TaskDefinition
+from ecsmock.model.task_needs import need_of
 
 __all__ = [
     "DISTINCT_UNSATISFIED",
@@ -75,11 +76,11 @@ __all__ = [
     "Constraint",
     "Outcome",
     "Strategy",
+    "Tally",
     "any_registered",
     "check_constraint_total",
     "constraints_in",
     "definition_constraints",
-    "fit_reason",
     "need_of",
     "place",
     "strategies_in",
@@ -88,8 +89,6 @@ __all__ = [
 MEMBER_OF_UNSATISFIED = "MemberOf placement constraint unsatisfied."
 # Quoted from a service event; RunTask's failure entry is assumed to use the same text [I].
 DISTINCT_UNSATISFIED = "DistinctInstance placement constraint unsatisfied."
-
-Sizes = tuple[int, int | None, int | None]
 
 
 @dataclass(slots=True)
@@ -105,85 +104,6 @@ class Outcome:
 
     chosen: list[ContainerInstance]
     failures: list[tuple[str, str]]
-
-
-# -- what one task needs ------------------------------------------------------------------
-
-
-def need_of(
-    td: TaskDefinition, sizes: dict[str, Sizes], cpu: str | None, memory: str | None
-) -> Need:
-    """What one task of `td` holds on its instance (behaviour reference 9.2).
-
-    Args:
-        td: the task definition.
-        sizes: container name -> (cpu, memory, memoryReservation) from the overrides; they
-            replace the definition's values for that container.
-        cpu: the task-level cpu override (e.g. ``"512"``), if any.
-        memory: the task-level memory override, if any.
-
-    Returns:
-        CPU: the task-level cpu (override, else the definition's), else the containers' sum.
-        Memory: the task-level memory, else the sum over containers of memoryReservation
-        if set, else memory, else 0. Ports: the static host ports, split by protocol.
-    """
-    per = [sizes.get(c.name, (c.cpu, c.memory, c.memory_reservation)) for c in td.containers]
-    task_cpu = taskdef_rules.task_cpu_units(cpu) if cpu else td.cpu_units
-    task_memory = taskdef_rules.task_memory_mib(memory) if memory else td.memory_mib
-    tcp, udp = _host_ports(td)
-    return Need(
-        cpu=task_cpu if task_cpu is not None else sum(c for c, _, _ in per),
-        memory=task_memory if task_memory is not None else sum(r or m or 0 for _, m, r in per),
-        ports=frozenset(tcp),
-        ports_udp=frozenset(udp),
-        attributes=required_attributes(td),
-    )
-
-
-def required_attributes(td: TaskDefinition) -> frozenset[tuple[str, str | None]]:
-    """What an instance must advertise for `td` (failure reason ATTRIBUTE otherwise).
-
-    Its `requiresAttributes`, and the CPU architecture its `runtimePlatform` names [I]
-    (x86_64 for X86_64, arm64 for ARM64).
-    """
-    out = {
-        (str(item["name"]), item.get("value"))
-        for item in td.definition.get("requiresAttributes", ())
-        if isinstance(item, dict) and "name" in item
-    }
-    arch = (td.definition.get("runtimePlatform") or {}).get("cpuArchitecture")
-    if arch in ("X86_64", "ARM64"):
-        out.add(("ecs.cpu-architecture", str(arch).lower()))
-    return frozenset(out)
-
-
-def _host_ports(td: TaskDefinition) -> tuple[set[str], set[str]]:
-    """The static host ports of a task of `td`, TCP and UDP.
-
-    Bridge: a non-zero hostPort; host mode: the hostPort, else the containerPort; awsvpc and
-    none hold no host port; dynamic ports (0) are not tracked (behaviour reference 9.2;
-    Developer Guide "Network modes").
-    """
-    mode = td.network_mode or "bridge"
-    tcp: set[str] = set()
-    udp: set[str] = set()
-    if mode not in ("bridge", "host"):
-        return tcp, udp
-    for container in td.containers:
-        for mapping in container.port_mappings:
-            port = _port(mapping.get("hostPort"))
-            if mode == "host" and not port:
-                port = _port(mapping.get("containerPort"))
-            if port:
-                is_udp = str(mapping.get("protocol") or "tcp").lower() == "udp"
-                (udp if is_udp else tcp).add(str(port))
-    return tcp, udp
-
-
-def _port(value: object) -> int:
-    if isinstance(value, int):
-        return value
-    return int(value) if isinstance(value, str) and value.isdigit() else 0
 
 
 # -- one instance and this call's load on it ----------------------------------------------
@@ -217,7 +137,10 @@ class _Slot:
         return self.instance.remaining_memory - self.memory
 
     def shortfall(self, need: Need) -> str | None:
-        """The first resource lacking, in `ContainerInstance.shortfall`'s order."""
+        """The first resource lacking, counting this call's load.
+
+        Checked as the API failure reasons page lists them: CPU, MEMORY, PORTS, PORTS_UDP.
+        """
         if need.cpu > self.remaining("cpu"):
             return "RESOURCE:CPU"
         if need.memory > self.remaining("memory"):
@@ -294,16 +217,34 @@ def any_registered(instances: Sequence[ContainerInstance]) -> bool:
     return any(instance.placeable for instance in instances)
 
 
-def fit_reason(
-    instance: ContainerInstance, need: Need, constraints: Sequence[Constraint], group: str
-) -> str | None:
-    """Why `instance` cannot take one task now (a failure reason), or None when it can.
+class Tally:
+    """Instances named one by one in a call, with what the call has put on each so far.
 
-    Checks the agent, resources and constraints as `place` does, for a single task and
-    nothing else placed in the same call. The instance's status is not looked at: callers
-    (e.g. a daemon scheduler) filter on `ContainerInstance.placeable` themselves.
+    StartTask names its instances itself (the same one may come more than once): each
+    is checked as `place` checks a candidate, the agent, resources with this call's load,
+    required attributes and constraints. The instance's status is not looked at: callers
+    filter on `ContainerInstance.placeable` themselves.
     """
-    return _Slot(instance, 0).reason(need, constraints, group)
+
+    def __init__(self) -> None:
+        self._slots: dict[str, _Slot] = {}
+
+    def reason(
+        self,
+        instance: ContainerInstance,
+        need: Need,
+        constraints: Sequence[Constraint],
+        group: str,
+    ) -> str | None:
+        """Why `instance` cannot take one more task (a failure reason), or None."""
+        slot = self._slots.get(instance.id)
+        if slot is None:
+            slot = self._slots[instance.id] = _Slot(instance, len(self._slots))
+        return slot.reason(need, constraints, group)
+
+    def take(self, instance: ContainerInstance, need: Need) -> None:
+        """A task goes on `instance` (after `reason` found it fits)."""
+        self._slots[instance.id].take(need)
 
 
 def place(

@@ -251,22 +251,26 @@ def check_platform_version(launch_type: str, version: str | None) -> str | None:
 
 def check_placement(
     td: TaskDefinition,
-    req: RunRequest,
-    launch_type: str | None,
-    strategy: list[StrategyItem],
+    strategy: list[dict[str, Any]] | None,
+    constraints: list[dict[str, Any]] | None,
+    on: str,
 ) -> tuple[list[Strategy], list[Constraint]]:
-    """Placement strategies and constraints: at most 5 and 10 (with the definition's).
+    """Placement strategies and constraints (RunTask, CreateService, UpdateService).
 
-    Fargate places by subnet only ("Amazon ECS task placement": not supported for tasks
-    hosted on Fargate) [D]; ECS's text for refusing them is ours [U].
+    At most 5 strategies and 10 constraints counting the definition's; none for a launch
+    `on` Fargate, which places by subnet only ("Amazon ECS task placement": not supported
+    for tasks hosted on Fargate) [D]; ECS's text for refusing them is ours [U].
+
+    Returns:
+        The strategies, and the constraints with the definition's after them.
     """
-    strategies = placement_rules.strategies_in(req.placement_strategy)
-    constraints = placement_rules.constraints_in(req.placement_constraints)
-    if (strategies or constraints) and launch_of(launch_type, strategy) == "FARGATE":
+    strategies = placement_rules.strategies_in(strategy)
+    own = placement_rules.constraints_in(constraints)
+    if (strategies or own) and on == "FARGATE":
         raise InvalidParameterException(FARGATE_PLACEMENT)
     definition = placement_rules.definition_constraints(td)
-    placement_rules.check_constraint_total(constraints, definition)
-    return strategies, constraints + definition
+    placement_rules.check_constraint_total(own, definition)
+    return strategies, own + definition
 
 
 def split(strategy: list[StrategyItem], count: int, already: dict[str, int]) -> list[str]:

@@ -75,19 +75,6 @@ def place_for_service(
     set's over its own); `label` is how events name the service (or task set).
     """
     revision = deployment.revision
-    td = revision.task_definition
-    launch_type = revision.launch_type
-    if launch_type == "FARGATE":
-        return rules.fargate_placements(td, [None] * count, revision.network), None
-    if launch_type == "EXTERNAL":
-        # ECS Anywhere instances are not modelled, so none is ever registered.
-        return [], placement_failure(label, None, None)
-    providers: list[str | None] = [None] * count
-    if launch_type is None:
-        split = rules.split(revision.strategy, count, provider_counts(service, deployment))
-        if all(rules.is_fargate_provider(p) for p in split):
-            return rules.fargate_placements(td, list(split), revision.network), None
-        providers = list(split)
     cluster = backend.clusters.get(service.cluster_name)
     if cluster is None:
         return [], None
@@ -99,10 +86,13 @@ def place_for_service(
         count=count,
         strategies=() if daemon else strategies or ec2.SERVICE_DEFAULT,
         constraints=service_constraints(service, deployment),
-        providers=providers,
-        subnets=revision.network.subnets if revision.network is not None else [],
+        network=revision.network,
     )
-    result = backend.tasks.ec2.place(launch)
+    # Counting the tasks per provider is work only a strategy needs.
+    already = provider_counts(service, deployment) if revision.launch_type is None else {}
+    result = backend.tasks.ec2.placements_for(
+        launch, revision.launch_type, revision.strategy, already
+    )
     if result.no_instances:
         return result.placements, placement_failure(label, None, None)
     if result.failures:

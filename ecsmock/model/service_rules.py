@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ecsmock.errors import InvalidParameterException
-from ecsmock.model import placement_rules
 from ecsmock.model import run as rules
 from ecsmock.model import service as sv
 from ecsmock.model import tags as tag_rules
@@ -134,25 +133,8 @@ def check_create(backend: Backend, cluster: Cluster, req: ServiceRequest) -> Tas
     check_launch(cluster, td, req.launch, req.scheduling_strategy)
     launch_type, strategy = _resolved(cluster, req.launch)
     on = rules.launch_of(launch_type, strategy)
-    check_placement(req.placement_strategy, req.placement_constraints, td, on)
+    rules.check_placement(td, req.placement_strategy, req.placement_constraints, on)
     return td
-
-
-def check_placement(
-    strategy: list[dict[str, Any]] | None,
-    constraints: list[dict[str, Any]] | None,
-    td: TaskDefinition,
-    on: str,
-) -> None:
-    """A service's placement: at most 5 strategies, 10 constraints with the definition's.
-
-    Not for Fargate, which places by subnet ("Amazon ECS task placement") [D].
-    """
-    strategies = placement_rules.strategies_in(strategy)
-    own = placement_rules.constraints_in(constraints)
-    if (strategies or own) and on == "FARGATE":
-        raise InvalidParameterException(rules.FARGATE_PLACEMENT)
-    placement_rules.check_constraint_total(own, placement_rules.definition_constraints(td))
 
 
 def check_launch(cluster: Cluster, td: TaskDefinition, launch: Launch, scheduling: str) -> None:
@@ -241,10 +223,10 @@ def apply_update(
             revision = None
     target = revision or current
     if target is not None and (upd.placement_strategy or upd.placement_constraints):
-        check_placement(
+        rules.check_placement(
+            target.task_definition,
             upd.placement_strategy,
             upd.placement_constraints,
-            target.task_definition,
             rules.launch_of(target.launch_type, target.strategy),
         )
     _apply_settings(service, upd)

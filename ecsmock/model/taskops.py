@@ -131,31 +131,24 @@ class TaskOps:
         strategy: list[Any],
     ) -> tuple[list[Placement], list[tuple[str | None, str]]]:
         td = spec.definition
-        strategies, constraints = rules.check_placement(td, req, launch_type, strategy)
+        strategies, constraints = rules.check_placement(
+            td,
+            req.placement_strategy,
+            req.placement_constraints,
+            rules.launch_of(launch_type, strategy),
+        )
         if req.container_instances is not None:
             started = ec2.on_instances(self.ec2, cluster, spec, req.container_instances)
             return started.placements, list(started.failures)
-        if launch_type == "FARGATE":
-            return rules.fargate_placements(td, [None] * req.count, req.network), []
-        if launch_type == "EXTERNAL":
-            # ECS Anywhere (external) instances are not modelled: none is ever registered.
-            raise InvalidParameterException(ec2.NO_INSTANCES)
-        providers: list[str | None] = [None] * req.count
-        if launch_type is None:
-            split = rules.split(strategy, req.count, {})
-            if all(rules.is_fargate_provider(p) for p in split):
-                return rules.fargate_placements(td, list(split), req.network), []
-            providers = list(split)
         launch = ec2.Ec2Launch(
             cluster=cluster,
             spec=spec,
             count=req.count,
             strategies=strategies or ec2.RUN_TASK_DEFAULT,
             constraints=constraints,
-            providers=providers,
-            subnets=req.network.subnets if req.network is not None else [],
+            network=req.network,
         )
-        result = self.ec2.place(launch)
+        result = self.ec2.placements_for(launch, launch_type, strategy, {})
         if result.no_instances and not result.placements:
             raise InvalidParameterException(ec2.NO_INSTANCES)
         return result.placements, list(result.failures)

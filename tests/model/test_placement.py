@@ -23,11 +23,11 @@ from ecsmock.model.placement import (
     Constraint,
     Outcome,
     Strategy,
+    Tally,
     any_registered,
     check_constraint_total,
     constraints_in,
     definition_constraints,
-    fit_reason,
     need_of,
     place,
     strategies_in,
@@ -477,6 +477,13 @@ def test_nothing_examined_without_active_instances() -> None:
     assert any_registered([*fleet, instance("ok")])
 
 
+def fit_reason(
+    inst: ContainerInstance, need: Need, constraints: list[Constraint], group: str
+) -> str | None:
+    """Why `inst` cannot take one task with nothing else placed in the same call."""
+    return Tally().reason(inst, need, constraints, group)
+
+
 def test_fit_reason() -> None:
     a = instance("a", memory=1000)
     assert fit_reason(a, Need(memory=1000), [], GROUP) is None
@@ -484,6 +491,15 @@ def test_fit_reason() -> None:
     add_task(a)
     assert fit_reason(a, Need(), [DISTINCT], GROUP) == DISTINCT_UNSATISFIED
     assert fit_reason(a, Need(), [DISTINCT], "family:other") is None
+
+
+def test_a_tally_counts_what_the_call_put_on_an_instance() -> None:
+    a = instance("a", memory=1000)
+    tally = Tally()
+    assert tally.reason(a, Need(memory=600), [], GROUP) is None
+    tally.take(a, Need(memory=600))
+    assert tally.reason(a, Need(memory=600), [], GROUP) == "RESOURCE:MEMORY"
+    assert tally.reason(a, Need(memory=400), [DISTINCT], GROUP) == DISTINCT_UNSATISFIED
 
 
 def test_unparsed_member_of_is_refused() -> None:
