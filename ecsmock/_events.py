@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, overload
 
-from ecsmock.model.task import Eni, Task
+from ecsmock.model.tasks.task import Eni, Task
 
 Event = dict[str, Any]
 Builder = Callable[[], Event]

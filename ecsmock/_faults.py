@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ecsmock._ids import parse_arn
 from ecsmock.errors import ECSMockError
 from ecsmock.model.behaviour import ContainerScript, Match, PullFailure
-from ecsmock.model.task import SPOT_REASON, StopCode, Task, TaskStatus
+from ecsmock.model.tasks.task import SPOT_REASON, StopCode, Task, TaskStatus
 
 if TYPE_CHECKING:
     from ecsmock.model.backend import Backend

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from ecsmock._ids import parse_arn
 from ecsmock.errors import ECSMockError, ServiceError
-from ecsmock.model.container_instance import DEFAULT_VERSION_INFO, LATEST_AGENT_VERSION
-from ecsmock.model.container_instances import Registration
+from ecsmock.model.capacity.instance import DEFAULT_VERSION_INFO, LATEST_AGENT_VERSION
+from ecsmock.model.capacity.instance_ops import Registration
 
 if TYPE_CHECKING:
     import threading

@@ -28,8 +28,8 @@ from ecsmock.errors import (
     UnsupportedOperationError,
 )
 from ecsmock.model.backend import Backend
-from ecsmock.model.container_instance import ContainerInstance
-from ecsmock.model.task import Task
+from ecsmock.model.capacity.instance import ContainerInstance
+from ecsmock.model.tasks.task import Task
 from ecsmock.model.timing import TimingProfile, resolve
 from ecsmock.model.world import World
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecsmock.errors import InvalidParameterException
-from ecsmock.model.cluster import StrategyItem
+from ecsmock.model.clusters.cluster import StrategyItem
 
 
 def tags_view(tags: dict[str, str]) -> list[dict[str, str]]:

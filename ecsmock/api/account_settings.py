@@ -7,8 +7,8 @@ from typing import Any
 from ecsmock.api._params import page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.errors import InvalidParameterException
-from ecsmock.model.account_settings import Setting, check_name
 from ecsmock.model.backend import Backend
+from ecsmock.model.clusters.account_settings import Setting, check_name
 
 
 def setting_view(setting: Setting) -> dict[str, Any]:

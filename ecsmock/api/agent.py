@@ -21,7 +21,7 @@ from ecsmock.api._enums import check_enums
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.errors import InvalidParameterException
 from ecsmock.model.backend import Backend
-from ecsmock.model.taskops import TASK_NOT_FOUND
+from ecsmock.model.tasks.ops import TASK_NOT_FOUND
 
 POLL_ENDPOINT = "https://ecs-a-1.{region}.amazonaws.com/"
 TELEMETRY_ENDPOINT = "https://ecs-t-1.{region}.amazonaws.com/"

@@ -1,6 +1,6 @@
 """Attribute operations: PutAttributes, DeleteAttributes, ListAttributes.
 
-The rules live in `ecsmock.model.attributes`; this module reads the camelCase request and
+The rules live in `ecsmock.model.capacity.attributes`; this module reads the camelCase request and
 builds the answers. Put and Delete echo each attribute as the request gave it (the
 put-attributes and delete-attributes CLI examples [O]); ListAttributes names each
 instance by its full ARN (behaviour reference 9.4 [M][O]).
@@ -14,9 +14,9 @@ from ecsmock.api._enums import check_enums
 from ecsmock.api._params import check_max_items, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.errors import InvalidParameterException
-from ecsmock.model import attributes
-from ecsmock.model.attributes import TARGET_TYPE, AttributeRequest, ListedAttribute
 from ecsmock.model.backend import Backend
+from ecsmock.model.capacity import attributes
+from ecsmock.model.capacity.attributes import TARGET_TYPE, AttributeRequest, ListedAttribute
 
 # "You can specify up to 10 attributes in a single call." (PutAttributes and
 # DeleteAttributes docs [M]).

@@ -14,7 +14,7 @@ from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import tags_in, tags_view
 from ecsmock.errors import ClientException, InvalidParameterException, UnsupportedOperationError
 from ecsmock.model.backend import Backend
-from ecsmock.model.capacity_provider import (
+from ecsmock.model.capacity.provider import (
     NO_ASG,
     AsgSettings,
     AsgUpdate,

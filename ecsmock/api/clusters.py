@@ -9,8 +9,8 @@ from ecsmock.api._params import check_enum, check_include, check_max_items, page
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import strategy_in, strategy_view, tags_in, tags_view
 from ecsmock.errors import InvalidParameterException
-from ecsmock.model.backend import DEFAULT_CLUSTER, Backend, ClusterSpec
-from ecsmock.model.cluster import STATISTIC_NAMES, Cluster
+from ecsmock.model.backend import Backend
+from ecsmock.model.clusters.cluster import DEFAULT_CLUSTER, STATISTIC_NAMES, Cluster, ClusterSpec
 
 CLUSTER_FIELDS = ("ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS")
 EXEC_LOGGING = ("NONE", "DEFAULT", "OVERRIDE")
@@ -126,7 +126,7 @@ def create_cluster(backend: Backend, params: Params) -> Body:
         default_strategy=strategy_in(params.get("defaultCapacityProviderStrategy")),
         namespace=_namespace_in(params),
     )
-    return answer(backend.create_cluster(spec))
+    return answer(backend.cluster_ops.create(spec))
 
 
 @operation("DescribeClusters")
@@ -161,7 +161,7 @@ def list_clusters(backend: Backend, params: Params) -> Body:
 @operation("UpdateCluster")
 def update_cluster(backend: Backend, params: Params) -> Body:
     """UpdateCluster: settings, configuration, Service Connect defaults."""
-    cluster = backend.update_cluster(
+    cluster = backend.cluster_ops.update(
         params["cluster"],
         settings=_settings_in(params.get("settings")),
         configuration=_configuration_in(params),
@@ -173,14 +173,16 @@ def update_cluster(backend: Backend, params: Params) -> Body:
 @operation("UpdateClusterSettings")
 def update_cluster_settings(backend: Backend, params: Params) -> Body:
     """UpdateClusterSettings: containerInsights."""
-    cluster = backend.update_cluster(params["cluster"], settings=_settings_in(params["settings"]))
+    cluster = backend.cluster_ops.update(
+        params["cluster"], settings=_settings_in(params["settings"])
+    )
     return answer(cluster)
 
 
 @operation("PutClusterCapacityProviders")
 def put_cluster_capacity_providers(backend: Backend, params: Params) -> Body:
     """PutClusterCapacityProviders: replaces the providers and the default strategy."""
-    cluster = backend.put_capacity_providers(
+    cluster = backend.cluster_ops.put_capacity_providers(
         params["cluster"],
         list(params["capacityProviders"]),
         strategy_in(params["defaultCapacityProviderStrategy"]),
@@ -191,4 +193,4 @@ def put_cluster_capacity_providers(backend: Backend, params: Params) -> Body:
 @operation("DeleteCluster")
 def delete_cluster(backend: Backend, params: Params) -> Body:
     """DeleteCluster: refuses clusters that still hold instances, services or tasks."""
-    return answer(backend.delete_cluster(params["cluster"]))
+    return answer(backend.cluster_ops.delete(params["cluster"]))

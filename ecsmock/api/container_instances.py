@@ -22,8 +22,8 @@ from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import tags_in, tags_view
 from ecsmock.errors import InvalidParameterException
 from ecsmock.model.backend import Backend
-from ecsmock.model.container_instance import ContainerInstance
-from ecsmock.model.container_instances import Registration
+from ecsmock.model.capacity.instance import ContainerInstance
+from ecsmock.model.capacity.instance_ops import Registration
 
 INSTANCE_FIELDS = ("TAGS", "CONTAINER_INSTANCE_HEALTH")
 LIST_STATUSES = ("ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED")

@@ -11,8 +11,8 @@ from typing import Any
 
 from ecsmock.api.container_instances import instance_view
 from ecsmock.api.task_views import task_view
-from ecsmock.model.container_instance import ContainerInstance
-from ecsmock.model.task import Task
+from ecsmock.model.capacity.instance import ContainerInstance
+from ecsmock.model.tasks.task import Task
 
 TASK_TIMES = (
     "createdAt",

@@ -14,7 +14,7 @@ from ecsmock.errors import (
     ServiceDeploymentNotFoundException,
 )
 from ecsmock.model.backend import Backend
-from ecsmock.model.service import Deployment, Revision, Service
+from ecsmock.model.services.service import Deployment, Revision, Service
 
 MAX_DESCRIBE = 20
 DEPLOYMENT_STATUSES = (

@@ -6,8 +6,8 @@ from typing import Any
 
 from ecsmock.api._fresh import fresh
 from ecsmock.api._views import strategy_view, tags_view
-from ecsmock.model.service import SERVICE_ROLE as _ROLE
-from ecsmock.model.service import (
+from ecsmock.model.services.service import SERVICE_ROLE as _ROLE
+from ecsmock.model.services.service import (
     Deployment,
     DeploymentConfig,
     Revision,
@@ -16,7 +16,7 @@ from ecsmock.model.service import (
     TaskCounts,
     breaker_threshold,
 )
-from ecsmock.model.taskset import TaskSet
+from ecsmock.model.services.task_set import TaskSet
 
 # What a Fargate platform version asked as LATEST resolves to on Linux (spec 7.1).
 LATEST_LINUX = "1.4.0"

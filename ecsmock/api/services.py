@@ -20,8 +20,8 @@ from ecsmock.api.service_views import service_view
 from ecsmock.api.tasks import network_in
 from ecsmock.errors import InvalidParameterException, NamespaceNotFoundException
 from ecsmock.model.backend import Backend
-from ecsmock.model.service import DeploymentConfig, Service
-from ecsmock.model.service_rules import Launch, ServiceRequest, ServiceUpdate
+from ecsmock.model.services.rules import Launch, ServiceRequest, ServiceUpdate
+from ecsmock.model.services.service import DeploymentConfig, Service
 
 MAX_DESCRIBE = 10
 SCHEDULING = ("REPLICA", "DAEMON")
@@ -191,7 +191,7 @@ def list_services_by_namespace(backend: Backend, params: Params) -> Body:
     is named by name or ARN.
     """
     ref = params["namespace"]
-    known = backend.namespaces
+    known = backend.cluster_ops.namespaces
     arn = known.get(ref) or (ref if ref in known.values() else None)
     if arn is None:
         raise NamespaceNotFoundException("Namespace not found.")

@@ -12,8 +12,8 @@ from ecsmock.api._views import tags_in, tags_view
 from ecsmock.api.task_views import epoch
 from ecsmock.errors import ClientException, InvalidParameterException, ServiceError
 from ecsmock.model.backend import Backend
-from ecsmock.model.taskdef import TaskDefinition, TaskDefinitionSpec
-from ecsmock.model.taskdef_rules import ContainerSpec, HealthCheckSpec
+from ecsmock.model.tasks.definition_rules import ContainerSpec, HealthCheckSpec
+from ecsmock.model.tasks.definitions import TaskDefinition, TaskDefinitionSpec
 
 TD_STATUSES = ("ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS")
 FAMILY_STATUSES = ("ACTIVE", "INACTIVE", "ALL")

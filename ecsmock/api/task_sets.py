@@ -13,7 +13,7 @@ from ecsmock.api.service_views import task_set_view
 from ecsmock.api.services import launch_in
 from ecsmock.errors import InvalidParameterException
 from ecsmock.model.backend import Backend
-from ecsmock.model.tasksets import TaskSetRequest
+from ecsmock.model.services.task_set_ops import TaskSetRequest
 
 
 def _scale(params: Params) -> float:

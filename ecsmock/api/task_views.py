@@ -11,7 +11,7 @@ from typing import Any
 
 from ecsmock.api._fresh import fresh
 from ecsmock.api._views import tags_view
-from ecsmock.model.task import Container, Task
+from ecsmock.model.tasks.task import Container, Task
 
 
 def epoch(moment: datetime) -> float:

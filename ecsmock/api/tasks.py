@@ -25,7 +25,7 @@ from ecsmock.errors import (
     ServiceNotFoundException,
 )
 from ecsmock.model.backend import Backend
-from ecsmock.model.run import ContainerOverride, Network, RunRequest
+from ecsmock.model.tasks.launch import ContainerOverride, Network, RunRequest
 
 __all__ = ["task_view"]
 
@@ -175,7 +175,7 @@ def list_tasks(backend: Backend, params: Params) -> Body:
         # "The container instance ID or full ARN" (ListTasks docs): indexed by ARN.
         filters["containerInstance"] = backend.container_instances.missing_arn(cluster, instance)
     service = filters.get("serviceName")
-    if service is not None and not backend.has_service(cluster.name, service):
+    if service is not None and not backend.services.has_service(cluster.name, service):
         raise ServiceNotFoundException(SERVICE_NOT_FOUND)
     tasks = backend.tasks.store.select(cluster.name, filters)
     chunk, token = page(params, [t.arn for t in tasks], scope="ListTasks")

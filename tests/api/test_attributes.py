@@ -13,7 +13,7 @@ from ecsmock import ECSMock
 ARN = "arn:aws:ecs:eu-west-1:123456789012:"
 INSTANCE_EVENT = "ECS Container Instance State Change"
 CI = "container-instance"
-# Messages (ecsmock.model.attributes, ecsmock.api._params).
+# Messages (ecsmock.model.capacity.attributes, ecsmock.api._params).
 TARGET_NOT_FOUND = "Could not find container instance {}."
 LIMIT = "You can apply up to 10 custom attributes for each resource."
 NEEDS_TYPE = "targetType must be specified when targetId '{}' is not a full ARN."

@@ -48,9 +48,9 @@ DEFAULT_VERSION_INFO = {
     "agentHash": "4e4a1c1b",
     "dockerVersion": "DockerVersion: 25.0.8",
 }
-# m5.large: 8 GiB registers 8192 * 3955 // 4096 MiB (model.container_instance.InstanceType).
+# m5.large: 8 GiB registers 8192 * 3955 // 4096 MiB (model.capacity.instance.InstanceType).
 M5_LARGE_MEMORY = 7910
-# Messages (ecsmock.model.container_instances, ecsmock.model.agent, ecsmock.api).
+# Messages (ecsmock.model.capacity.instance_ops, ecsmock.model.capacity.agent, ecsmock.api).
 NOT_FOUND = "The referenced container instance was not found."
 HAS_TASKS = "Found running tasks on the instance."
 FORCED = "Container instance deregistration forced by user"

@@ -1,0 +1,13 @@
+"""Services: their revisions, deployments, scheduler and task sets.
+
+- `service`: the service entity, deployments, revisions and ECS's texts;
+  `rules`: the checks CreateService and UpdateService make; `ops`: the service operations
+  of one backend; `deployments`: deployments started, completed, failed and rolled back
+  (the circuit breaker).
+- `scheduler`: the passes that keep a service at its desired count and roll deployments;
+  `placement`: where a service's new tasks go (Fargate subnets or container instances).
+- `task_set`: the task-set entity; `task_set_ops`: task-set operations and their passes.
+
+May use: `tasks`, `capacity` and `clusters`, the top-level model modules, `ecsmock.clock`,
+`ecsmock.errors` and `ecsmock._ids`. Never `ecsmock.api` or the seam.
+"""

@@ -1,0 +1,216 @@
+"""The task store: creation, lookup, indexes for ListTasks, and purging after retention.
+
+Lookups and listings go through indexes keyed by (cluster, filter, value), so their cost
+grows with what they return, not with how many tasks are stored.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ecsmock._ids import IdGenerator
+from ecsmock.clock import SimulatedClock
+from ecsmock.model.capacity.instance import ContainerInstance, Need
+from ecsmock.model.tasks.definitions import TaskDefinition
+from ecsmock.model.tasks.task import (
+    START_PATH,
+    Container,
+    Eni,
+    Platform,
+    Task,
+)
+
+Key = tuple[str, str, str]
+AZ_SUFFIXES = "abc"
+
+
+@dataclass(slots=True, kw_only=True)
+class Placement:
+    """Where and how one task runs."""
+
+    platform: Platform
+    launch_type: str
+    capacity_provider: str | None = None
+    subnet: str | None = None
+    container_instance_arn: str | None = None
+    availability_zone: str | None = None
+    # EC2: the instance chosen and what the task holds there until STOPPED.
+    instance: ContainerInstance | None = None
+    need: Need | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class TaskSpec:
+    """What a RunTask/StartTask (or a scheduler) asks for, in model terms."""
+
+    cluster_name: str
+    cluster_arn: str
+    definition: TaskDefinition
+    group: str
+    started_by: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    container_sizes: dict[str, tuple[int, int | None, int | None]] = field(default_factory=dict)
+    cpu: str | None = None
+    memory: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    enable_execute_command: bool = False
+    platform_version: str | None = None
+    service_name: str | None = None
+
+
+class TaskStore:
+    """Every task of one account and region."""
+
+    def __init__(
+        self,
+        region: str,
+        arn: Callable[[str], str],
+        ids: IdGenerator,
+        clock: SimulatedClock,
+    ) -> None:
+        self.region = region
+        self._arn = arn
+        self.ids = ids
+        self.clock = clock
+        self.by_id: dict[str, Task] = {}
+        self._index: dict[Key, dict[str, Task]] = {}
+        self._seq = 0
+
+    # -- creation -----------------------------------------------------------------------
+
+    def create(self, spec: TaskSpec, placement: Placement) -> Task:
+        """Make a task in its first lifecycle status and index it."""
+        task_id = self.ids.hex32()
+        arn = self._arn(f"task/{spec.cluster_name}/{task_id}")
+        self._seq += 1
+        td = spec.definition
+        containers = [self._container(spec, task_id, c.name) for c in td.containers]
+        task = Task(
+            id=task_id,
+            arn=arn,
+            cluster_name=spec.cluster_name,
+            cluster_arn=spec.cluster_arn,
+            definition=td,
+            platform=placement.platform,
+            launch_type=placement.launch_type,
+            containers=containers,
+            created_at=self.clock.now,
+            last_status=START_PATH[placement.platform][0],
+            seq=self._seq,
+            group=spec.group,
+            availability_zone=placement.availability_zone or self.zone(placement.subnet),
+            cpu=spec.cpu,
+            memory=spec.memory,
+            overrides=spec.overrides,
+            capacity_provider_name=placement.capacity_provider,
+            container_instance_arn=placement.container_instance_arn,
+            started_by=spec.started_by,
+            enable_execute_command=spec.enable_execute_command,
+            platform_version=spec.platform_version,
+            tags=dict(spec.tags),
+            service_name=spec.service_name,
+        )
+        task.architecture = _architecture(td, placement)
+        if placement.subnet is not None:
+            task.eni = Eni(attachment_id=self.ids.uuid(), subnet_id=placement.subnet)
+        td.users += 1
+        self.by_id[task_id] = task
+        for key in self._keys(task):
+            self._index.setdefault(key, {})[task_id] = task
+        return task
+
+    def _container(self, spec: TaskSpec, task_id: str, name: str) -> Container:
+        td = spec.definition
+        container_spec = next(c for c in td.containers if c.name == name)
+        cpu, memory, reservation = spec.container_sizes.get(
+            name, (container_spec.cpu, container_spec.memory, container_spec.memory_reservation)
+        )
+        return Container(
+            spec=container_spec,
+            arn=self._arn(f"container/{spec.cluster_name}/{task_id}/{self.ids.uuid()}"),
+            cpu=cpu,
+            memory=memory,
+            memory_reservation=reservation,
+        )
+
+    def zone(self, subnet: str | None) -> str:
+        """The AZ of a subnet: stable per subnet id, spread over a, b and c."""
+        if subnet is None:
+            return f"{self.region}a"
+        return f"{self.region}{AZ_SUFFIXES[zlib.crc32(subnet.encode()) % len(AZ_SUFFIXES)]}"
+
+    # -- indexes ------------------------------------------------------------------------
+
+    @staticmethod
+    def _keys(task: Task) -> list[Key]:
+        c = task.cluster_name
+        keys = [
+            (c, "desiredStatus", task.desired_status),
+            (c, "family", task.family),
+            (c, "launchType", task.launch_type),
+        ]
+        if task.started_by is not None:
+            keys.append((c, "startedBy", task.started_by))
+        if task.service_name is not None:
+            keys.append((c, "serviceName", task.service_name))
+        if task.container_instance_arn is not None:
+            keys.append((c, "containerInstance", task.container_instance_arn))
+        return keys
+
+    def desired_changed(self, task: Task) -> None:
+        """Move a task from the RUNNING to the STOPPED desired-status index."""
+        self._index.get((task.cluster_name, "desiredStatus", "RUNNING"), {}).pop(task.id, None)
+        key = (task.cluster_name, "desiredStatus", task.desired_status)
+        self._index.setdefault(key, {})[task.id] = task
+
+    def remove(self, task: Task) -> None:
+        """Forget a task (retention over)."""
+        self.by_id.pop(task.id, None)
+        for key in self._keys(task):
+            bucket = self._index.get(key)
+            if bucket is not None:
+                bucket.pop(task.id, None)
+                if not bucket:
+                    del self._index[key]
+
+    def select(self, cluster: str, filters: dict[str, str]) -> list[Task]:
+        """Tasks of `cluster` matching every filter, in creation order.
+
+        Read from the smallest index that applies, so the cost grows with what matches.
+        """
+        buckets = [self._index.get((cluster, name, value), {}) for name, value in filters.items()]
+        if not buckets:
+            return []
+        smallest = min(buckets, key=len)
+        others = [b for b in buckets if b is not smallest]
+        found = [t for t in smallest.values() if all(t.id in b for b in others)]
+        # The desiredStatus index receives a task again when it stops: creation order wins.
+        found.sort(key=lambda t: t.seq)
+        return found
+
+    # -- lookup -------------------------------------------------------------------------
+
+    def find(self, cluster: str, ref: str) -> Task | None:
+        """A task of `cluster` by id or ARN (long or legacy form)."""
+        task_id = ref
+        if ref.startswith("arn:"):
+            # Only this account's and region's tasks; long (`task/<cluster>/<id>`) or
+            # legacy (`task/<id>`) form.
+            prefix = self._arn("task/")
+            path = ref[len(prefix) :].split("/") if ref.startswith(prefix) else []
+            if not 1 <= len(path) <= 2 or (len(path) == 2 and path[0] != cluster):
+                return None
+            task_id = path[-1]
+        task = self.by_id.get(task_id)
+        return task if task is not None and task.cluster_name == cluster else None
+
+
+def _architecture(td: TaskDefinition, placement: Placement) -> str:
+    """x86_64 or arm64: the instance's attribute on EC2, the runtimePlatform's on Fargate."""
+    if placement.instance is not None:
+        return placement.instance.attributes.get("ecs.cpu-architecture") or "x86_64"
+    platform = td.definition.get("runtimePlatform") or {}
+    return "arm64" if platform.get("cpuArchitecture") == "ARM64" else "x86_64"
