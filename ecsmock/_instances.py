@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 from ecsmock._ids import parse_arn
 from ecsmock.errors import ECSMockError, ServiceError
-from ecsmock.model.capacity.instance import DEFAULT_VERSION_INFO, LATEST_AGENT_VERSION
+from ecsmock.model.capacity.instance import (
+    DEFAULT_VERSION_INFO,
+    LATEST_AGENT_VERSION,
+)
+from ecsmock.model.capacity.instance import (
+    instance_type as known_type,
+)
 from ecsmock.model.capacity.instance_ops import Registration
 
 if TYPE_CHECKING:
@@ -69,6 +75,11 @@ def add_container_instances(
     """Register `count` instances; returns their ARNs (see `ECSMock.add_container_instances`)."""
     if count < 1:
         raise ECSMockError(f"count must be at least 1, got {count}")
+    if known_type(instance_type) is None and (cpu is None or memory is None):
+        raise InstanceHelperError(
+            f"instance_type {instance_type!r} is not an EC2 instance type: give cpu= and "
+            "memory= for it"
+        )
     backend = backend_of(world, account, cluster, region)
     if capacity_provider is not None:
         provider = backend.capacity_providers.find(capacity_provider)
@@ -94,6 +105,7 @@ def add_container_instances(
             attributes=list((attributes or {}).items()),
             tags=dict(tags or {}),
             capacity_provider_name=capacity_provider,
+            simulated_agent=True,
         )
         try:
             arns.append(ops.register(cluster, reg).arn)
@@ -151,8 +163,10 @@ class InstanceHelpers:
         Args:
             cluster: the cluster's name or ARN (it must exist and be ACTIVE).
             count: how many instances.
-            instance_type: sets registered CPU (vCPUs x 1024) and MEMORY, and the
-                `ecs.instance-type` attribute; `cpu`/`memory` override the sizes.
+            instance_type: any EC2 instance type: sets registered CPU (vCPUs x 1024),
+                MEMORY (a little under its RAM, as the agent registers it) and the
+                `ecs.instance-type` and `ecs.cpu-architecture` attributes; `cpu`/`memory`
+                override the sizes (both are needed for a type EC2 does not have).
             cpu: registered CPU units.
             memory: registered MEMORY in MiB.
             availability_zones: zones taken round-robin, continuing from the instances

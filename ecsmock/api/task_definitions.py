@@ -69,7 +69,7 @@ def _echo_container(raw: dict[str, Any], awsvpc: bool) -> dict[str, Any]:
 def _requires_attributes(params: Params) -> list[dict[str, str]]:
     """Capabilities the definition needs, as ECS lists them in `requiresAttributes` [I]."""
     names: list[str] = []
-    execution_role = "executionRoleArn" in params
+    execution_role = bool(params.get("executionRoleArn"))
     for c in params["containerDefinitions"]:
         log = (c.get("logConfiguration") or {}).get("logDriver")
         if log == "awslogs":
@@ -88,7 +88,7 @@ def _requires_attributes(params: Params) -> list[dict[str, str]]:
             names.append("ecs.capability.container-health-check")
         if c.get("dependsOn"):
             names.append("ecs.capability.container-ordering")
-    if "taskRoleArn" in params:
+    if params.get("taskRoleArn"):
         names.append("com.amazonaws.ecs.capability.task-iam-role")
     if params.get("networkMode") == "awsvpc":
         names.append("ecs.capability.task-eni")

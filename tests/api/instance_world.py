@@ -36,3 +36,16 @@ CAPABILITIES = [
     "ecs.capability.container-ordering",
     "ecs.capability.firelens.fluentbit",
 ]
+# What a real agent sends in RegisterContainerInstance: its capabilities and its OS.
+AGENT_ATTRIBUTES = [
+    *({"name": name} for name in CAPABILITIES),
+    {"name": "ecs.os-type", "value": "linux"},
+    {"name": "ecs.os-family", "value": "LINUX"},
+]
+# What ECS adds from the identity document (DOCUMENT), first.
+DOCUMENT_ATTRIBUTES = [
+    "ecs.ami-id",
+    "ecs.availability-zone",
+    "ecs.instance-type",
+    "ecs.cpu-architecture",
+]

@@ -6,7 +6,7 @@ from typing import Any
 
 import boto3
 import pytest
-from instance_world import CAPABILITIES, DOCUMENT, RESOURCES
+from instance_world import AGENT_ATTRIBUTES, DOCUMENT, DOCUMENT_ATTRIBUTES, RESOURCES
 
 from ecsmock import ECSMock
 
@@ -37,17 +37,7 @@ BAD_TYPE = "Invalid value 'task' for {}. Valid values: container-instance."
 TOO_MANY = "attributes can have at most 10 items."
 EMPTY = "Attributes cannot be empty."
 CLUSTER_NOT_FOUND = "Cluster not found."
-BUILTIN_NAMES = [
-    *CAPABILITIES,
-    "ecs.ami-id",
-    "ecs.availability-zone",
-    "ecs.instance-type",
-    "ecs.os-type",
-    "ecs.os-family",
-    "ecs.cpu-architecture",
-    "ecs.vpc-id",
-    "ecs.subnet-id",
-]
+BUILTIN_NAMES = [*DOCUMENT_ATTRIBUTES, *(a["name"] for a in AGENT_ATTRIBUTES)]
 
 
 def body(response: dict[str, Any]) -> dict[str, Any]:
@@ -64,6 +54,8 @@ def code(err: pytest.ExceptionInfo[Any]) -> str:
 
 
 def register(client: Any, cluster: str = "web", **kw: Any) -> str:
+    """RegisterContainerInstance as a real agent calls it (its attributes first)."""
+    kw["attributes"] = [*AGENT_ATTRIBUTES, *kw.get("attributes", [])]
     made = client.register_container_instance(
         cluster=cluster, instanceIdentityDocument=DOCUMENT, totalResources=RESOURCES, **kw
     )
@@ -474,7 +466,7 @@ def test_list_includes_built_ins_in_stored_order(web: Any, arn: str) -> None:
         "targetType": CI,
         "targetId": arn,
     } in (listed)
-    assert listed[0] == {
+    assert listed[4] == {
         "name": "com.amazonaws.ecs.capability.docker-remote-api.1.17",
         "targetType": CI,
         "targetId": arn,

@@ -48,18 +48,15 @@ DEFAULT_VERSION_INFO = {
     "agentHash": "4e4a1c1b",
     "dockerVersion": "DockerVersion: 25.0.8",
 }
-# m5.large: 8 GiB registers 8192 * 3955 // 4096 MiB (model.capacity.instance.InstanceType).
-M5_LARGE_MEMORY = 7910
+# m5.large: 8 GiB registers 8192 - 8192/64 - 80 MiB (model.capacity.instance.InstanceType).
+M5_LARGE_MEMORY = 7984
 # Messages (ecsmock.model.capacity.instance_ops, ecsmock.model.capacity.agent, ecsmock.api).
 NOT_FOUND = "The referenced container instance was not found."
 HAS_TASKS = "Found running tasks on the instance."
 FORCED = "Container instance deregistration forced by user"
 BAD_STATE = "Container instance status should be one of [ACTIVE, DRAINING]"
 BAD_DOCUMENT = "The instance identity document is not valid JSON."
-UNKNOWN_TYPE = (
-    "Unknown instance type '{}': give the instance's cpu and memory, or one of the "
-    "instance types ecsmock knows."
-)
+UNKNOWN_TYPE = "instance_type '{}' is not an EC2 instance type: give cpu= and memory= for it"
 NO_INSTANCES = "No Container Instances were found in your cluster."
 MISSING_VERSION = (
     "Amazon ECS can't determine the current version of the Amazon ECS container agent on "
@@ -206,11 +203,17 @@ def default(client: Any) -> Any:
 
 
 def test_register_answers_the_instance(default: Any, ecs: ECSMock) -> None:
-    instance = register(
-        default,
-        attributes=[{"name": "stack", "value": "prod"}, {"name": "gpu-ready"}],
-        tags=[{"key": "team", "value": "web"}],
-    )
+    # What the agent sends (amazon-ecs-agent `RegisterContainerInstance`): its capabilities
+    # and OS, and the operator's own attributes; ECS adds what it reads off the identity
+    # document.
+    sent = [
+        *({"name": name} for name in CAPABILITIES),
+        {"name": "ecs.os-type", "value": "linux"},
+        {"name": "ecs.os-family", "value": "LINUX"},
+        {"name": "stack", "value": "prod"},
+        {"name": "gpu-ready"},
+    ]
+    instance = register(default, attributes=sent, tags=[{"key": "team", "value": "web"}])
     arn = instance.pop("containerInstanceArn")
     assert arn.startswith(INSTANCE)
     assert HEX32.fullmatch(arn.removeprefix(INSTANCE))
@@ -229,20 +232,13 @@ def test_register_answers_the_instance(default: Any, ecs: ECSMock) -> None:
         "attachments": [],
         "tags": [{"key": "team", "value": "web"}],
     }
-    assert [a["name"] for a in attributes[: len(CAPABILITIES)]] == CAPABILITIES
-    assert all(list(a) == ["name"] for a in attributes[: len(CAPABILITIES)])
-    builtin = {a["name"]: a["value"] for a in attributes[len(CAPABILITIES) : -2]}
-    assert re.fullmatch(r"vpc-[0-9a-f]{17}", builtin.pop("ecs.vpc-id"))
-    assert re.fullmatch(r"subnet-[0-9a-f]{17}", builtin.pop("ecs.subnet-id"))
-    assert builtin == {
-        "ecs.ami-id": "ami-0abc1234def567890",
-        "ecs.availability-zone": "eu-west-1b",
-        "ecs.instance-type": "m5.large",
-        "ecs.os-type": "linux",
-        "ecs.os-family": "LINUX",
-        "ecs.cpu-architecture": "x86_64",
-    }
-    assert attributes[-2:] == [{"name": "stack", "value": "prod"}, {"name": "gpu-ready"}]
+    assert attributes == [
+        {"name": "ecs.ami-id", "value": "ami-0abc1234def567890"},
+        {"name": "ecs.availability-zone", "value": "eu-west-1b"},
+        {"name": "ecs.instance-type", "value": "m5.large"},
+        {"name": "ecs.cpu-architecture", "value": "x86_64"},
+        *sent,
+    ]
     assert describe(default, arn, include=["TAGS"]) == {
         "containerInstanceArn": arn,
         "attributes": attributes,
@@ -250,6 +246,19 @@ def test_register_answers_the_instance(default: Any, ecs: ECSMock) -> None:
     }
     (cluster,) = default.describe_clusters(clusters=["default"])["clusters"]
     assert cluster["registeredContainerInstancesCount"] == 1
+
+
+def test_register_keeps_only_what_was_sent_and_the_document(default: Any) -> None:
+    # No capability attributes sent, none stored: only the mock's own agent adds them.
+    instance = register(default)
+    assert attrs(instance) == {
+        "ecs.ami-id": "ami-0abc1234def567890",
+        "ecs.availability-zone": "eu-west-1b",
+        "ecs.instance-type": "m5.large",
+        "ecs.cpu-architecture": "x86_64",
+    }
+    bare = register(default, instanceIdentityDocument="")
+    assert attrs(bare) == {"ecs.cpu-architecture": "x86_64"}
 
 
 def test_register_at_a_later_instant_and_on_a_named_cluster(default: Any, ecs: ECSMock) -> None:
@@ -267,20 +276,45 @@ def test_register_arm_instance_type_sets_the_architecture(default: Any) -> None:
     instance = register(default, instanceIdentityDocument=json.dumps(document), totalResources=[])
     assert attrs(instance)["ecs.cpu-architecture"] == "arm64"
     assert instance["registeredResources"] == resources(2048, M5_LARGE_MEMORY)
+    # The type alone tells the architecture when the document does not.
+    document = dict(DOCUMENT, instanceType="c7g.xlarge")
+    instance = register(default, instanceIdentityDocument=json.dumps(document), totalResources=[])
+    assert attrs(instance)["ecs.cpu-architecture"] == "arm64"
+    assert instance["registeredResources"] == resources(4096, 8192 - 128 - 80)
 
 
-def test_register_unknown_type_needs_cpu_and_memory(default: Any) -> None:
+def test_register_sizes_any_ec2_type_and_honours_total_resources(default: Any) -> None:
+    # Every EC2 type is known, old and new; the agent's totalResources always win.
+    sizes = {}
+    for kind in ("m1.small", "t2.micro", "r4.16xlarge", "m5.24xlarge", "x2gd.medium"):
+        document = json.dumps(dict(DOCUMENT, instanceType=kind))
+        made = register(default, instanceIdentityDocument=document, totalResources=[])
+        sizes[kind] = made["registeredResources"][:2]
+    assert sizes == {
+        "m1.small": [number("CPU", 1024), number("MEMORY", 1740 - 27 - 15)],
+        "t2.micro": [number("CPU", 1024), number("MEMORY", 993)],
+        "r4.16xlarge": [number("CPU", 65536), number("MEMORY", 491809)],
+        "m5.24xlarge": [number("CPU", 98304), number("MEMORY", 393216 - 6144 - 95)],
+        "x2gd.medium": [number("CPU", 1024), number("MEMORY", 16384 - 256 - 80)],
+    }
+    made = register(
+        default, instanceIdentityDocument=json.dumps(dict(DOCUMENT, instanceType="m1.small"))
+    )
+    assert made["registeredResources"] == resources(2048, 7680)
+
+
+def test_register_never_refuses_an_instance_type(default: Any) -> None:
+    # ECS never sizes an instance from its type (the agent sends totalResources), so a type
+    # it does not know is no error; what was not sent is 0.
     document = json.dumps(dict(DOCUMENT, instanceType="x9.huge"))
-    with pytest.raises(default.exceptions.InvalidParameterException) as err:
-        register(default, instanceIdentityDocument=document, totalResources=[])
-    assert message(err) == UNKNOWN_TYPE.format("x9.huge")
-    with pytest.raises(default.exceptions.InvalidParameterException) as err:
-        register(default, instanceIdentityDocument=document, totalResources=TOTAL[:1])
-    assert message(err) == UNKNOWN_TYPE.format("x9.huge")
+    instance = register(default, instanceIdentityDocument=document, totalResources=[])
+    assert instance["registeredResources"] == resources(0, 0)
+    instance = register(default, instanceIdentityDocument=document, totalResources=TOTAL[:1])
+    assert instance["registeredResources"] == resources(2048, 0)
     instance = register(default, instanceIdentityDocument=document)
     assert instance["registeredResources"] == resources(2048, 7680)
     assert attrs(instance)["ecs.instance-type"] == "x9.huge"
-    assert listed(default) == [instance["containerInstanceArn"]]
+    assert len(listed(default)) == 3
 
 
 @pytest.mark.parametrize("document", ["{not json", "[1, 2]", '"i-1"'])
@@ -323,8 +357,8 @@ def test_helper_sizes_come_from_the_instance_type(default: Any, ecs: ECSMock) ->
         for arn in (m5, c5, r5, custom, half)
     }
     assert sizes[m5][0] == resources(2048, M5_LARGE_MEMORY)
-    assert sizes[c5][0] == resources(4096, 8192 * 3955 // 4096)
-    assert sizes[r5][0] == resources(2048, 16384 * 3955 // 4096)
+    assert sizes[c5][0] == resources(4096, 8192 - 128 - 80)
+    assert sizes[r5][0] == resources(2048, 16384 - 256 - 80)
     assert sizes[custom][0] == resources(1024, 1800)
     assert sizes[half][0] == resources(512, M5_LARGE_MEMORY)
     assert [sizes[a][1]["ecs.instance-type"] for a in (m5, c5, r5, custom)] == [

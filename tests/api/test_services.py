@@ -471,9 +471,20 @@ def test_draining_service_turns_inactive_then_missing(web: Any, ecs: ECSMock) ->
     assert ecs.invariants() == []
 
 
-def test_service_without_tasks_is_inactive_at_once(web: Any) -> None:
+def test_service_without_tasks_answers_draining_then_turns_inactive(web: Any, ecs: ECSMock) -> None:
+    # DRAINING with desired, running and pending all 0 in the answer (aws/aws-cli#1334);
+    # INACTIVE follows on the clock, at the scheduler's next pass.
     create(web, desiredCount=0)
-    assert web.delete_service(service="web")["service"]["status"] == "INACTIVE"
+    answer = web.delete_service(service="web")["service"]
+    assert (answer["status"], answer["desiredCount"]) == ("DRAINING", 0)
+    assert (answer["runningCount"], answer["pendingCount"]) == (0, 0)
+    assert [d["status"] for d in answer["deployments"]] == ["PRIMARY"]
+    assert describe(web)["status"] == "DRAINING"
+    assert web.delete_service(service="web")["service"]["status"] == "DRAINING"
+    with pytest.raises(web.exceptions.ClusterContainsServicesException):
+        web.delete_cluster(cluster="default")
+    ecs.advance(1)
+    assert describe(web)["status"] == "INACTIVE"
     with pytest.raises(web.exceptions.ServiceNotFoundException):
         web.delete_service(service="web")
     web.delete_cluster(cluster="default")  # nothing ACTIVE or DRAINING is left

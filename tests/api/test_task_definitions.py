@@ -247,17 +247,36 @@ def test_memory_rules_on_ec2(client: Any) -> None:
 
 @pytest.mark.parametrize("field", ["taskRoleArn", "executionRoleArn"])
 @pytest.mark.parametrize(
-    "role", ["arn:aws:iam::123:role/x", "arn:aws:s3:::bucket", "arn:aws:iam::123456789012:user/u"]
+    "role",
+    [
+        "arn:aws:iam::123:role/x",
+        "arn:aws:s3:::bucket",
+        "arn:aws:iam::123456789012:user/u",
+        # Another account's role (bradford-hamilton/terraform-ecs-fargate#8).
+        "arn:aws:iam::210987654321:role/ecsTaskExecutionRole",
+    ],
 )
 def test_invalid_role(client: Any, field: str, role: str) -> None:
+    # `Role is not valid`: real output (bradford-hamilton/terraform-ecs-fargate#8).
     assert refused(client, containerDefinitions=[SIZED], **{field: role}) == "Role is not valid"
 
 
-def test_task_role_may_be_a_short_name(client: Any) -> None:
-    assert register(client, taskRoleArn="app-role")["taskRoleArn"] == "app-role"
-    assert refused(client, containerDefinitions=[SIZED], executionRoleArn="app-role") == (
-        "Role is not valid"
-    )
+@pytest.mark.parametrize("field", ["taskRoleArn", "executionRoleArn"])
+def test_a_role_may_be_a_bare_name(client: Any, field: str) -> None:
+    # "ECS will fill in the account ID server-side" (aws-actions/
+    # amazon-ecs-render-task-definition#19, #77).
+    made = register(client, **{field: "app-role"})
+    assert made[field] == "arn:aws:iam::123456789012:role/app-role"
+    found = client.describe_task_definition(taskDefinition="web")["taskDefinition"]
+    assert found[field] == "arn:aws:iam::123456789012:role/app-role"
+
+
+def test_an_empty_role_is_no_role(client: Any) -> None:
+    # ecs-deploy sends "" for a role that is not set (fabfuel/ecs-deploy).
+    made = register(client, taskRoleArn="", executionRoleArn="")
+    assert "taskRoleArn" not in made
+    assert "executionRoleArn" not in made
+    assert made["requiresAttributes"] == []
 
 
 def test_depends_on_rules(client: Any) -> None:

@@ -1,6 +1,7 @@
 """Capacity: container instances, capacity providers and task placement on them.
 
-- `instance`: one container instance, its resources and the tasks placed on it;
+- `instance`: one container instance, its resources and the tasks placed on it, and EC2's
+  instance types (`data/instance_types.tsv`, written by `data/make_instance_types.py`);
   `instance_ops`: register, list, drain and deregister; `agent`: UpdateContainerAgent's
   steps; `attributes`: custom attributes.
 - `placement_rules`: strategies and constraints as requests give them; `placement`: which

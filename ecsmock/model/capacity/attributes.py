@@ -105,16 +105,19 @@ def check_name(name: str) -> None:
 
 
 def check_attribute(name: str, value: str | None) -> None:
-    """A custom attribute's name and value (PutAttributes, RegisterContainerInstance).
+    """An attribute's name and value follow the Attribute shape's patterns.
 
     Raises:
-        InvalidParameterException: a bad name or value, or a name the agent reserves.
+        InvalidParameterException: a bad name or value.
     """
     check_name(name)
-    if name.startswith(RESERVED_PREFIXES):
-        raise InvalidParameterException(RESERVED_NAME.format(name=name))
     if value is not None and VALUE_PATTERN.fullmatch(value) is None:
         raise InvalidParameterException(BAD_VALUE.format(name=name, value=value))
+
+
+def agent_name(name: str) -> bool:
+    """Whether a name is in the agent's namespaces (`ecs.`, `com.amazonaws.ecs.`)."""
+    return name.startswith(RESERVED_PREFIXES)
 
 
 def check_limit(names: Iterable[str], builtin: AbstractSet[str]) -> None:
@@ -129,6 +132,8 @@ def check_limit(names: Iterable[str], builtin: AbstractSet[str]) -> None:
 
 def _check_put(item: AttributeRequest) -> None:
     check_attribute(item.name, item.value)
+    if agent_name(item.name):
+        raise InvalidParameterException(RESERVED_NAME.format(name=item.name))
 
 
 def _check_target(item: AttributeRequest) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
 
 from ecsmock.clock import Scheduled
 from ecsmock.model.capacity.query_values import Value
@@ -75,53 +77,52 @@ class AgentUpdateStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class InstanceType:
-    """An EC2 instance type as ECS sees it."""
+    """An EC2 instance type as ECS sees it: vCPUs, memory and CPU architecture."""
 
     vcpus: int
-    memory_gib: float
+    memory_mib: int
     architecture: str = "x86_64"
 
     @property
     def cpu(self) -> int:
-        """Registered CPU units: vCPUs x 1024."""
+        """Registered CPU units: vCPUs x 1024 (the agent's `getResources`)."""
         return self.vcpus * 1024
 
     @property
     def memory(self) -> int:
-        """Registered MEMORY in MiB: a little under the instance's RAM.
+        """Registered MEMORY in MiB: the kernel's MemTotal, a little under the RAM.
 
-        The agent keeps some memory for the OS; 4 GiB instances register 3955 MiB in the
-        behaviour reference's example (9.1 [O]). Other sizes scale by the same ratio [U].
+        The agent registers MemTotal of /proc/meminfo (amazon-ecs-agent `getResources`),
+        which is the RAM less the kernel's page map (1/64 of it) and what the kernel keeps
+        for itself at boot. The Developer Guide's m4.large registers 7985 MiB of 8 GiB; a
+        published table of registrations on the ECS-optimized AMI (t2.micro 993, t2.medium
+        3952, m4.large 7984, r4.large 15292, m4.16xlarge 257953, ... [O]) is matched exactly
+        by: RAM - RAM/64 - 15 MiB under 4 GiB (80 MiB from 4 GiB), and 15 MiB more with 16
+        or more vCPUs. Other AMIs and kernels differ by a few MiB [I].
         """
-        return int(self.memory_gib * 1024) * 3955 // 4096
+        reserve = 15 if self.memory_mib < 4096 else 80
+        if self.vcpus >= 16:
+            reserve += 15
+        return self.memory_mib - self.memory_mib // 64 - reserve
 
 
-INSTANCE_TYPES: dict[str, InstanceType] = {
-    "t2.micro": InstanceType(1, 1),
-    "t2.small": InstanceType(1, 2),
-    "t2.medium": InstanceType(2, 4),
-    "t2.large": InstanceType(2, 8),
-    "t3.micro": InstanceType(2, 1),
-    "t3.small": InstanceType(2, 2),
-    "t3.medium": InstanceType(2, 4),
-    "t3.large": InstanceType(2, 8),
-    "t3.xlarge": InstanceType(4, 16),
-    "t4g.medium": InstanceType(2, 4, "arm64"),
-    "m5.large": InstanceType(2, 8),
-    "m5.xlarge": InstanceType(4, 16),
-    "m5.2xlarge": InstanceType(8, 32),
-    "m5.4xlarge": InstanceType(16, 64),
-    "m6g.large": InstanceType(2, 8, "arm64"),
-    "m6i.large": InstanceType(2, 8),
-    "m7g.large": InstanceType(2, 8, "arm64"),
-    "c5.large": InstanceType(2, 4),
-    "c5.xlarge": InstanceType(4, 8),
-    "c5.2xlarge": InstanceType(8, 16),
-    "c6g.large": InstanceType(2, 4, "arm64"),
-    "r5.large": InstanceType(2, 16),
-    "r5.xlarge": InstanceType(4, 32),
-    "g4dn.xlarge": InstanceType(4, 16),
-}
+# Every EC2 instance type (current and previous generations): `data/instance_types.tsv`,
+# written by `data/make_instance_types.py` from EC2's DescribeInstanceTypes data.
+_TABLE = Path(__file__).parent / "data" / "instance_types.tsv"
+
+
+@cache
+def _instance_types() -> dict[str, InstanceType]:
+    out: dict[str, InstanceType] = {}
+    for line in _TABLE.read_text().splitlines():
+        name, vcpus, mib, arch = line.split("\t")
+        out[name] = InstanceType(int(vcpus), int(mib), arch)
+    return out
+
+
+def instance_type(name: str | None) -> InstanceType | None:
+    """The EC2 instance type of that name, or None for a name EC2 does not have."""
+    return None if name is None else _instance_types().get(name)
 
 
 @dataclass(frozen=True, slots=True)

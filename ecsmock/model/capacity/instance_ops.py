@@ -27,10 +27,10 @@ from ecsmock.model.capacity.instance import (
     CAPABILITIES,
     DEFAULT_RESERVED_PORTS,
     DEFAULT_VERSION_INFO,
-    INSTANCE_TYPES,
     ContainerInstance,
     InstanceStatus,
     Need,
+    instance_type,
 )
 from ecsmock.model.clusters.cluster import Cluster
 from ecsmock.model.retention import forget_later
@@ -48,10 +48,6 @@ INSTANCE_NOT_FOUND = "The referenced container instance was not found."
 HAS_TASKS = "Found running tasks on the instance."
 FORCED_REASON = "Container instance deregistration forced by user"
 BAD_STATE = "Container instance status should be one of [ACTIVE, DRAINING]"
-UNKNOWN_TYPE = (
-    "Unknown instance type '{type}': give the instance's cpu and memory, or one of the "
-    "instance types ecsmock knows."
-)
 Publisher = Callable[[ContainerInstance], None]
 
 
@@ -74,6 +70,11 @@ class Registration:
     tags: dict[str, str] = field(default_factory=dict)
     capacity_provider_name: str | None = None
     container_instance_arn: str | None = None
+    # Whether the mock plays the agent (`ecs.add_container_instances`): the instance then
+    # advertises the agent's capabilities, OS attributes and its VPC and subnet. A
+    # RegisterContainerInstance call keeps what its caller sent, plus what ECS reads off the
+    # identity document.
+    simulated_agent: bool = False
 
 
 class ContainerInstanceOps:
@@ -160,15 +161,20 @@ class ContainerInstanceOps:
         cpu, memory, arch = _size(reg)
         for name, value in reg.attributes:
             attribute_rules.check_attribute(name, value)
-        # Reserved names are refused above, so none of these is one of the agent's.
-        attribute_rules.check_limit(dict(reg.attributes), frozenset())
+        # The agent's own attributes (its capabilities, OS) are not custom ones.
+        sent = dict(reg.attributes)
+        attribute_rules.check_limit(
+            sent, frozenset(n for n in sent if attribute_rules.agent_name(n))
+        )
         if reg.container_instance_arn is not None:
             again = self.find(cluster, reg.container_instance_arn)
             if again is not None and again.status is not InstanceStatus.INACTIVE:
                 return again
         ids = self.backend.ids
         instance_id = ids.hex32()
-        zone = reg.availability_zone or f"{self.backend.region}a"
+        zone = reg.availability_zone
+        if zone is None and reg.simulated_agent:
+            zone = f"{self.backend.region}a"
         now = self.backend.clock.now
         instance = ContainerInstance(
             id=instance_id,
@@ -190,9 +196,10 @@ class ContainerInstanceOps:
             tags=dict(reg.tags),
         )
         instance.attributes = self._builtin_attributes(reg, zone, arch)
-        instance.builtin = frozenset(instance.attributes)
-        for name, value in reg.attributes:
-            instance.attributes[name] = value
+        instance.attributes.update(sent)
+        instance.builtin = frozenset(
+            n for n in instance.attributes if attribute_rules.agent_name(n)
+        )
         self.by_cluster.setdefault(cluster.name, {})[instance_id] = instance
         self.by_arn[instance.arn] = instance
         cluster.registered_instances_count += 1
@@ -201,18 +208,31 @@ class ContainerInstanceOps:
             self.capacity_hook(cluster.name)
         return instance
 
-    def _builtin_attributes(self, reg: Registration, zone: str, arch: str) -> dict[str, str | None]:
-        """The attributes the agent advertises (behaviour reference 9.1, "Attributes")."""
-        out: dict[str, str | None] = dict.fromkeys(CAPABILITIES)
-        out["ecs.ami-id"] = reg.ami_id or "ami-0c55b159cbfafe1f0"
-        out["ecs.availability-zone"] = zone
+    def _builtin_attributes(
+        self, reg: Registration, zone: str | None, arch: str
+    ) -> dict[str, str | None]:
+        """What ECS adds to the attributes a registration sends (behaviour reference 9.1).
+
+        From the identity document: `ecs.ami-id`, `ecs.availability-zone`,
+        `ecs.instance-type` and `ecs.cpu-architecture` (the agent sends the architecture
+        itself only off EC2: amazon-ecs-agent `getAdditionalAttributes`). The agent's own
+        capability and OS attributes come with the registration; the mock's agent
+        (`simulated_agent`) sends them, with the VPC and subnet EC2 would report.
+        """
+        out: dict[str, str | None] = dict.fromkeys(CAPABILITIES) if reg.simulated_agent else {}
+        if reg.ami_id is not None or reg.simulated_agent:
+            out["ecs.ami-id"] = reg.ami_id or "ami-0c55b159cbfafe1f0"
+        if zone is not None:
+            out["ecs.availability-zone"] = zone
         if reg.instance_type is not None:
             out["ecs.instance-type"] = reg.instance_type
-        out["ecs.os-type"] = "linux"
-        out["ecs.os-family"] = "LINUX"
+        if reg.simulated_agent:
+            out["ecs.os-type"] = "linux"
+            out["ecs.os-family"] = "LINUX"
         out["ecs.cpu-architecture"] = arch
-        out["ecs.vpc-id"] = self._network_id("vpc", "")
-        out["ecs.subnet-id"] = self._network_id("subnet", zone)
+        if reg.simulated_agent and zone is not None:
+            out["ecs.vpc-id"] = self._network_id("vpc", "")
+            out["ecs.subnet-id"] = self._network_id("subnet", zone)
         return out
 
     def _network_id(self, kind: str, zone: str) -> str:
@@ -342,13 +362,15 @@ class ContainerInstanceOps:
 
 
 def _size(reg: Registration) -> tuple[int, int, str]:
-    """Registered CPU and MEMORY, and the CPU architecture, from the type or as given."""
-    known = INSTANCE_TYPES.get(reg.instance_type or "")
-    if reg.cpu is not None and reg.memory is not None:
-        arch = reg.architecture or (known.architecture if known else "x86_64")
-        return reg.cpu, reg.memory, arch
-    if known is None:
-        raise InvalidParameterException(UNKNOWN_TYPE.format(type=reg.instance_type))
-    cpu = known.cpu if reg.cpu is None else reg.cpu
-    memory = known.memory if reg.memory is None else reg.memory
-    return cpu, memory, reg.architecture or known.architecture
+    """Registered CPU and MEMORY, and the CPU architecture.
+
+    What the registration gives wins: the agent always sends `totalResources` (amazon-ecs-
+    agent `getResources`) and ECS never sizes an instance from its type [O]. What it leaves
+    out comes from the instance type's row of EC2's table, and is 0 for a type EC2 does not
+    have: ECS refuses no registration for its type [S].
+    """
+    known = instance_type(reg.instance_type)
+    cpu = reg.cpu if reg.cpu is not None else (known.cpu if known else 0)
+    memory = reg.memory if reg.memory is not None else (known.memory if known else 0)
+    arch = reg.architecture or (known.architecture if known else "x86_64")
+    return cpu, memory, arch

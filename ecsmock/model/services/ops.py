@@ -237,11 +237,12 @@ class ServiceOps(DeploymentFlow):
             self.backend.task_sets.drain_all(service)
             # Sets without tasks have nothing to drain: gone at once, as after a pass.
             service.task_sets[:] = [s for s in service.task_sets if s.holds_tasks()]
+        # DRAINING in the answer even when nothing runs (aws/aws-cli#1334 shows DRAINING
+        # with desired, running and pending counts all 0) [O]; the scheduler's next pass
+        # makes it INACTIVE once its tasks are gone.
         groups = (*service.deployments, *service.task_sets)
-        if not any(group.holds_tasks() for group in groups):
-            self.make_inactive(service)
-        else:
-            self.scheduler.poke(service)
+        idle = not any(group.holds_tasks() for group in groups)
+        self.scheduler.poke(service, after=self.timing.scheduler_delay if idle else 0.0)
         return service
 
     # -- tags and checks ------------------------------------------------------------------

@@ -13,7 +13,8 @@ from typing import Protocol
 from ecsmock.errors import ClientException
 
 NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,255}")
-ROLE_ARN_RE = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+ROLE_ARN_RE = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]{1,512}")
+ROLE_NOT_VALID = "Role is not valid"
 # An IAM role name (IAM's RoleName pattern, 1-64 characters).
 ROLE_NAME_RE = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
 MAX_CONTAINERS = 10
@@ -116,17 +117,28 @@ def check_family(family: str) -> None:
         )
 
 
-def check_role(role: str | None, *, short_name: bool = False) -> None:
-    """A role must be an IAM role ARN (or, with `short_name`, a role name).
+def resolve_role(role: str | None, account: str) -> str | None:
+    """The role ARN a `taskRoleArn`/`executionRoleArn` stands for; None for no role.
 
-    `taskRoleArn` takes "the short name or full ARN" of the role; `executionRoleArn` an
-    ARN (RegisterTaskDefinition docs). Anything else: `Role is not valid` [O].
+    - None and "" mean no role: ecs-deploy has sent "" for an unset role for years
+      (fabfuel/ecs-deploy `TaskDefinition`: `taskRoleArn or u''`) [O].
+    - A bare role name, for either member, is this account's role: "ECS will fill in the
+      account ID server-side" (aws-actions/amazon-ecs-render-task-definition#19, #77) [O].
+    - A role ARN of this account stays as given.
+
+    Raises:
+        ClientException: `Role is not valid` [O] for anything else, a role ARN of another
+            account among them (bradford-hamilton/terraform-ecs-fargate#8: a role ARN
+            hard-coded from the author's account).
     """
-    if role is None or ROLE_ARN_RE.fullmatch(role):
-        return
-    if short_name and ROLE_NAME_RE.fullmatch(role):
-        return
-    raise ClientException("Role is not valid")
+    if not role:
+        return None
+    if ROLE_NAME_RE.fullmatch(role):
+        return f"arn:aws:iam::{account}:role/{role}"
+    match = ROLE_ARN_RE.fullmatch(role)
+    if match is None or match.group(1) != account:
+        raise ClientException(ROLE_NOT_VALID)
+    return role
 
 
 def check_containers(containers: list[ContainerSpec], task_memory: int | None) -> None:

@@ -114,6 +114,7 @@ class TaskDefinitionStore:
     def __init__(self, arn: Callable[[str], str], principal: str) -> None:
         self._arn = arn
         self._principal = principal
+        self._account = principal.split(":")[4]
         self.families: dict[str, Family] = {}
 
     def register(self, spec: TaskDefinitionSpec, now: datetime) -> TaskDefinition:
@@ -155,8 +156,15 @@ class TaskDefinitionStore:
         for name in spec.requires_compatibilities:
             if name not in rules.COMPATIBILITIES:
                 raise ClientException(f"Invalid requiresCompatibilities value '{name}'.")
-        rules.check_role(spec.task_role_arn, short_name=True)
-        rules.check_role(spec.execution_role_arn)
+        for member in ("taskRoleArn", "executionRoleArn"):
+            # The definition is echoed with the role as ECS stores it (or without one).
+            role = rules.resolve_role(spec.definition.get(member), self._account)
+            if role is None:
+                spec.definition.pop(member, None)
+            else:
+                spec.definition[member] = role
+        spec.task_role_arn = spec.definition.get("taskRoleArn")
+        spec.execution_role_arn = spec.definition.get("executionRoleArn")
         cpu = None if spec.cpu is None else rules.task_cpu_units(spec.cpu)
         memory = None if spec.memory is None else rules.task_memory_mib(spec.memory)
         if "FARGATE" in spec.requires_compatibilities:

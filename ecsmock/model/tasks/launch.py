@@ -5,7 +5,6 @@ Sources: RunTask docs (botocore model) and behaviour reference 6.1-6.3 and 10.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +25,7 @@ from ecsmock.model.tasks.task import Platform
 MAX_COUNT = 10
 MAX_SUBNETS = 16
 MAX_SECURITY_GROUPS = 5
-STARTED_BY_RE = re.compile(r"[A-Za-z0-9_/-]{0,128}")
+MAX_STARTED_BY = 128
 LAUNCH_TYPES = ("EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES")
 FARGATE_PLATFORM_VERSIONS = ("LATEST", "1.4.0", "1.3.0")
 CAPACITY_UNAVAILABLE = (
@@ -123,12 +122,14 @@ def check_count(count: int) -> None:
 
 
 def check_started_by(started_by: str | None) -> None:
-    """Up to 128 letters, digits, hyphens, slashes and underscores."""
-    if started_by is not None and not STARTED_BY_RE.fullmatch(started_by):
-        raise InvalidParameterException(
-            "startedBy may contain up to 128 letters (uppercase and lowercase), numbers, "
-            "hyphens, forward slashes, and underscores."
-        )
+    """At most 128 characters (RunTask `startedBy` docs).
+
+    The docs also name a character set (letters, digits, hyphens, slashes, underscores),
+    which ECS does not enforce: `ecs-deploy run` sends `startedBy="ECS Deploy"` and its
+    tasks run [O]. So only the length is checked; the text is ecsmock's [U].
+    """
+    if started_by is not None and len(started_by) > MAX_STARTED_BY:
+        raise InvalidParameterException(f"startedBy can have at most {MAX_STARTED_BY} characters.")
 
 
 Sizes = tuple[int, int | None, int | None]

@@ -66,14 +66,20 @@ def test_compatibilities() -> None:
 
 
 def test_roles() -> None:
-    rules.check_role(None)
-    rules.check_role("arn:aws:iam::123456789012:role/path/to/app-role")
-    rules.check_role("app-role", short_name=True)
-    for bad in ("app-role", "arn:aws:iam::123456789012:user/me", "arn:aws:iam::1:role/x"):
+    account = "123456789012"
+    assert rules.resolve_role(None, account) is None
+    assert rules.resolve_role("", account) is None
+    arn = "arn:aws:iam::123456789012:role/path/to/app-role"
+    assert rules.resolve_role(arn, account) == arn
+    assert rules.resolve_role("app-role", account) == "arn:aws:iam::123456789012:role/app-role"
+    for bad in (
+        "arn:aws:iam::123456789012:user/me",
+        "arn:aws:iam::1:role/x",
+        "arn:aws:iam::210987654321:role/app-role",
+        "rôle",
+    ):
         with pytest.raises(ClientException, match=r"^Role is not valid$"):
-            rules.check_role(bad)
-    with pytest.raises(ClientException):
-        rules.check_role("rôle", short_name=True)
+            rules.resolve_role(bad, account)
 
 
 def spec(name: str, **kw: object) -> ContainerSpec:
