@@ -13,6 +13,7 @@ from ecsmock.api import (
     services,
     tags,
     task_definitions,
+    task_protection,
     task_sets,
     tasks,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "services",
     "tags",
     "task_definitions",
+    "task_protection",
     "task_sets",
     "tasks",
 ]

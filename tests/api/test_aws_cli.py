@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import boto3
 import pytest
 from awscli.clidriver import create_clidriver
 
-from ecsmock import mock_ecs
+from ecsmock import ECSMock, mock_ecs
 
 # The seed page's example output (shared/seeds, `aws ecs stop-task`), its field names.
 SEED_FIELDS = {
@@ -86,3 +87,55 @@ def test_stop_task_through_the_aws_cli(capsys: pytest.CaptureFixture[str]) -> No
     assert task["createdAt"] == pytest.approx(START.timestamp())
     assert task["connectivityAt"] == pytest.approx(START.timestamp() + 4)
     assert task["stoppingAt"] == pytest.approx(START.timestamp() + 60)
+
+
+def _service_task(client: object, ecs: ECSMock) -> str:
+    """A settled one-task Fargate service `web` in the default cluster; its task ARN."""
+    ecs_client: Any = client
+    ecs_client.create_cluster()
+    ecs_client.register_task_definition(
+        family="web",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": "nginx:1"}],
+        taskRoleArn="arn:aws:iam::123456789012:role/web-task",
+    )
+    ecs_client.create_service(
+        serviceName="web",
+        taskDefinition="web",
+        desiredCount=1,
+        launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d"]}},
+        enableExecuteCommand=True,
+    )
+    ecs.settle()
+    arn: str = ecs_client.list_tasks(serviceName="web")["taskArns"][0]
+    return arn
+
+
+def test_task_protection_through_the_aws_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    with mock_ecs(strict=True, start=START) as ecs:
+        client = boto3.client("ecs", region_name="us-west-2")
+        arn = _service_task(client, ecs)
+        task_id = arn.rsplit("/", 1)[1]
+        enable = ("--protection-enabled", "--expires-in-minutes", "300")
+        args = ("ecs", "update-task-protection", "--cluster", "default", "--tasks", task_id)
+        updated = _cli(capsys, *args, *enable)
+        until = ecs.now().timestamp() + 300 * 60
+        got = _cli(capsys, "ecs", "get-task-protection", "--cluster", "default", "--tasks", arn)
+        ecs.advance(300 * 60)
+        lapsed = _cli(capsys, "ecs", "get-task-protection", "--cluster", "default", "--tasks", arn)
+        released = _cli(capsys, *args, "--no-protection-enabled")
+    # The shapes of the update-task-protection examples of the AWS CLI (aws/aws-cli).
+    assert updated == {
+        "protectedTasks": [
+            {"taskArn": arn, "protectionEnabled": True, "expirationDate": pytest.approx(until)}
+        ],
+        "failures": [],
+    }
+    assert got == updated
+    unprotected = [{"taskArn": arn, "protectionEnabled": False}]
+    assert lapsed == {"protectedTasks": unprotected, "failures": []}
+    assert released == lapsed

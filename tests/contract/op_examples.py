@@ -76,6 +76,7 @@ class Facts:
 
     revision_arns: list[str] = field(default_factory=list)
     instance_arns: list[str] = field(default_factory=list)
+    service_task_arns: list[str] = field(default_factory=list)
 
     @property
     def instance_arn(self) -> str:
@@ -94,7 +95,8 @@ class Facts:
         clusters = ["default", "web", "gone", "nope"]
         clusters += [CLUSTER_ARN + name for name in clusters]
         definitions = ["fam", "fam:1", "fam:2", "old:1", "old", "fam:99", TD_ARN + "fam:1"]
-        tasks = self.task_arns + [arn.rsplit("/", 1)[-1] for arn in self.task_arns]
+        every_task = self.task_arns + self.service_task_arns
+        tasks = every_task + [arn.rsplit("/", 1)[-1] for arn in every_task]
         providers = ["FARGATE", "FARGATE_SPOT", "my-asg-provider"]
         instances = [*self.instance_arns, MISSING_INSTANCE]
         instances += [arn.rsplit("/", 1)[-1] for arn in instances]
@@ -266,6 +268,8 @@ def _populate_services(client: Any, facts: Facts) -> None:
     listed = call(client, "ListServiceDeployments", {"cluster": "web", "service": "api"})
     facts.deployment_arns = [d["serviceDeploymentArn"] for d in listed["serviceDeployments"]]
     facts.revision_arns = [d["targetServiceRevisionArn"] for d in listed["serviceDeployments"]]
+    running = call(client, "ListTasks", {"cluster": "web", "serviceName": "api"})
+    facts.service_task_arns = running["taskArns"]
     facts.tokens += _token(client, "ListServices", {"cluster": "web", "maxResults": 1})
     if "CreateTaskSet" in REGISTRY:
         call(
@@ -626,6 +630,16 @@ EXAMPLES: dict[str, Example] = {
             "include": ["TAGS"],
         }
     ),
+    "UpdateTaskProtection": lambda facts: {
+        "cluster": "web",
+        "tasks": [*facts.service_task_arns, facts.task_arn],
+        "protectionEnabled": True,
+        "expiresInMinutes": 60,
+    },
+    "GetTaskProtection": lambda facts: {
+        "cluster": "web",
+        "tasks": [*facts.service_task_arns, facts.task_arn, "0" * 32],
+    },
     "StopServiceDeployment": lambda facts: {
         "serviceDeploymentArn": facts.deployment_arn,
         "stopType": "ABORT",

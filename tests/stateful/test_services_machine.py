@@ -9,7 +9,9 @@ its tasks say. The scheduler's limits are checked from the outside:
   floor(desiredCount * maximumPercent / 100);
 - minimumHealthyPercent: during an `advance` (no user action, no fault on running tasks),
   if the scheduler stopped a healthy task (RUNNING for 40 s, not stopping), the healthy
-  tasks left number at least ceil(desiredCount * minimumHealthyPercent / 100).
+  tasks left number at least ceil(desiredCount * minimumHealthyPercent / 100);
+- task protection: while an ACTIVE service's task is protected (and its protection has
+  not lapsed), the scheduler does not stop it for scale-in or a deployment.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class ServiceMachine(RuleBasedStateMachine):
         self.client: Any = boto3.client("ecs", region_name=REGION)
         self.percents: dict[str, tuple[int, int]] = {}
         self.live: dict[str, int] = {}
+        self.protected: dict[str, tuple[str, datetime]] = {}  # task ARN -> (service, until)
 
     @initialize()
     def setup(self) -> None:
@@ -131,6 +134,28 @@ class ServiceMachine(RuleBasedStateMachine):
         assert service["desiredCount"] == 0
         del self.percents[name]
         self.live.pop(name, None)
+        self.protected = {a: p for a, p in self.protected.items() if p[0] != name}
+
+    @precondition(lambda self: bool(self.percents))
+    @rule(data=st.data(), minutes=st.sampled_from([None, 1, 3]))
+    def protect(self, data: st.DataObject, minutes: int | None) -> None:
+        name = data.draw(st.sampled_from(sorted(self.percents)))
+        arns = self.client.list_tasks(serviceName=name)["taskArns"]
+        chosen = data.draw(st.lists(st.sampled_from(arns), max_size=3, unique=True)) if arns else []
+        if minutes is None:
+            answer = self.client.update_task_protection(
+                cluster="default", tasks=chosen, protectionEnabled=False
+            )
+        else:
+            answer = self.client.update_task_protection(
+                cluster="default", tasks=chosen, protectionEnabled=True, expiresInMinutes=minutes
+            )
+        for item in answer["protectedTasks"]:
+            if item["protectionEnabled"]:
+                self.protected[item["taskArn"]] = (name, item["expirationDate"])
+            else:
+                self.protected.pop(item["taskArn"], None)
+        assert {f["reason"] for f in answer["failures"]} <= {"TASK_NOT_VALID", "DEPLOYMENT_BLOCKED"}
 
     @rule(seconds=st.sampled_from([0, 1, 5, 15, 40, 120, 900]))
     def advance(self, seconds: int) -> None:
@@ -138,6 +163,7 @@ class ServiceMachine(RuleBasedStateMachine):
         self.mock.advance(seconds)
         for name, tasks in before.items():
             self._check_floor(name, tasks)
+        self._check_protection()
 
     @rule()
     def settle(self) -> None:
@@ -183,6 +209,16 @@ class ServiceMachine(RuleBasedStateMachine):
             low = self.percents[name][0]
             floor = math.ceil(service["desiredCount"] * low / 100)
             assert len(self._healthy(after)) >= floor, (name, scheduler_stopped)
+
+    def _check_protection(self) -> None:
+        now = self.mock.now()
+        held = [a for a, (name, until) in self.protected.items() if until > now]
+        for i in range(0, len(held), 100):
+            for task in self.client.describe_tasks(tasks=held[i : i + 100])["tasks"]:
+                name = self.protected[task["taskArn"]][0]
+                if self._service(name)["status"] == "ACTIVE":
+                    assert not task.get("stoppedReason", "").startswith(SCALING), task["taskArn"]
+        self.protected = {a: p for a, p in self.protected.items() if p[1] > now}
 
     @invariant()
     def consistent(self) -> None:

@@ -7,6 +7,8 @@
 - `scheduler`: the passes that keep a service at its desired count and roll deployments;
   `placement`: where a service's new tasks go (Fargate subnets or container instances).
 - `task_set`: the task-set entity; `task_set_ops`: task-set operations and their passes.
+- `protection`: task scale-in protection (UpdateTaskProtection, GetTaskProtection) and its
+  expiry on the clock; `rolling` spares protected tasks.
 
 May use: `tasks`, `capacity` and `clusters`, the top-level model modules, `ecsmock.clock`,
 `ecsmock.errors` and `ecsmock._ids`. Never `ecsmock.api` or the seam.

@@ -23,6 +23,7 @@ from ecsmock.model.services import placement as service_placement
 from ecsmock.model.services import service as sv
 from ecsmock.model.services.deployments import DeploymentFlow
 from ecsmock.model.services.placement import task_spec_for
+from ecsmock.model.services.protection import TaskProtection
 from ecsmock.model.services.rules import ServiceRequest, ServiceUpdate, check_create, revision_of
 from ecsmock.model.services.scheduler import Scheduler, ServicePublisher
 from ecsmock.model.services.service import (
@@ -58,6 +59,7 @@ class ServiceOps(DeploymentFlow):
         self.timing = timing
         self.store = ServiceStore()
         self.scheduler = Scheduler(self)
+        self.protection = TaskProtection(self)
         self.publish: ServicePublisher | None = None
         self.principal = f"arn:aws:iam::{backend.account}:root"
         tasks = backend.tasks

@@ -2,7 +2,9 @@
 
 Behaviour reference 7.4 and 7.6: within `minimumHealthyPercent` / `maximumPercent` of the
 desired count, old deployments' tasks give way to the PRIMARY's; tasks on DRAINING
-instances count as old ones. Pure functions of a service's deployments: the scheduler
+instances count as old ones. A task with scale-in protection (`services.protection`) is
+neither scaled in nor replaced by a deployment while the service is ACTIVE; the rest of the
+rollout goes on around it. Pure functions of a service's deployments: the scheduler
 (`services.scheduler`) applies what they decide.
 """
 
@@ -25,6 +27,7 @@ def to_stop(
     """
     old = service.deployments[1:]
     failed = primary.rollout_state is RolloutState.FAILED and service.active
+    kept = _protected if service.active else _never
     chosen: list[tuple[Deployment, Task]] = []
     moving = [
         (d, t) for d in service.deployments if evicted for t in d.live_tasks() if t.id in evicted
@@ -35,13 +38,13 @@ def to_stop(
             chosen += [
                 (deployment, t)
                 for t in deployment.starting.values()
-                if not _running(t) and t.id not in evicted
+                if not _running(t) and t.id not in evicted and not kept(t)
             ]
     surplus = primary.live - _count_in(primary, evicted) - desired
     for task in reversed(primary.starting.values()):
         if surplus <= 0 or _running(task):
             break
-        if task.id not in evicted:
+        if task.id not in evicted and not kept(task):
             chosen.append((primary, task))
             surplus -= 1
     room = sum(len(d.healthy) for d in service.deployments) - service.config.lower(desired)
@@ -49,12 +52,12 @@ def to_stop(
     if not failed:
         candidates += [(d, t) for d, t in moving if _running(t)]
         for deployment in reversed(old):  # the oldest deployment goes first
-            candidates += [(deployment, t) for t in deployment.starting.values() if _running(t)]
-            candidates += [(deployment, t) for t in deployment.healthy.values()]
+            going = [*deployment.starting.values(), *deployment.healthy.values()]
+            candidates += [(deployment, t) for t in going if _running(t) and not kept(t)]
     if surplus > 0:
         extra = [t for t in reversed(primary.starting.values()) if _running(t)]
         extra += list(reversed(primary.healthy.values()))
-        candidates += [(primary, t) for t in extra if t.id not in evicted][:surplus]
+        candidates += [(primary, t) for t in extra if t.id not in evicted and not kept(t)][:surplus]
     seen = {t.id for _, t in chosen}
     for deployment, task in candidates:
         if room <= 0:
@@ -89,6 +92,8 @@ def stuck(service: Service, primary: Deployment, desired: int) -> bool:
         return False
     if any(d.starting for d in service.deployments):
         return False
+    if any(_protected(t) for d in service.deployments for t in d.healthy.values()):
+        return False  # protection holds the rollout, not the percentages
     old_live = sum(d.live for d in service.deployments[1:])
     if primary.live >= desired and old_live == 0:
         return False
@@ -107,3 +112,11 @@ def _count_in(deployment: Deployment, tasks: dict[str, Task]) -> int:
 
 def _running(task: Task) -> bool:
     return task.last_status is TaskStatus.RUNNING
+
+
+def _protected(task: Task) -> bool:
+    return task.protected_until is not None
+
+
+def _never(task: Task) -> bool:
+    return False

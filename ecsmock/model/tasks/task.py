@@ -204,6 +204,9 @@ class Task:
     architecture: str = "x86_64"
     timer: Scheduled | None = None
     purge: Scheduled | None = None
+    # Task scale-in protection (services.protection): until when, and its expiry action.
+    protected_until: datetime | None = None
+    protection_timer: Scheduled | None = None
 
     @property
     def stopping(self) -> bool:
