@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar, overload
 
 from ecsmock import _patch
+from ecsmock._deployments import DeploymentHelpers
 from ecsmock._events import EventLog, task_event_builder
 from ecsmock._faults import Faults, script_container
 from ecsmock._ids import IdGenerator
@@ -36,7 +37,7 @@ from ecsmock.model.world import World
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ECSMock(InstanceHelpers):
+class ECSMock(InstanceHelpers, DeploymentHelpers):
     """An isolated simulated ECS, active between `start()` and `stop()`.
 
     Use it as a decorator, a context manager, or with explicit `start()`/`stop()`. Every

@@ -254,6 +254,8 @@ def error(
 def check_shape(shape: Any, value: Any, path: str = "$") -> list[str]:
     """List the ways `value` (a JSON-ready body) departs from botocore `shape`."""
     kind = shape.type_name
+    if getattr(shape, "is_document_type", False):
+        return []  # a JSON value (e.g. a lifecycle hook's hookDetails): any JSON goes
     if kind == "structure":
         return _check_structure(shape, value, path)
     if kind == "list":

@@ -125,12 +125,27 @@ def stop_service_deployment(backend: Backend, params: Params) -> Body:
     """StopServiceDeployment: ROLLBACK (default) or ABORT an ongoing deployment."""
     stop_type = params.get("stopType", "ROLLBACK")
     check_enum("stopType", stop_type, ("ABORT", "ROLLBACK"))
-    hit = _find_deployment(backend, params["serviceDeploymentArn"])
-    if hit is None:
-        raise ServiceDeploymentNotFoundException("The service deployment does not exist.")
-    service, deployment = hit
+    service, deployment = _deployment_of(backend, params["serviceDeploymentArn"])
     if deployment.deployment_status not in STOPPABLE or deployment is not service.primary:
         # [U] ECS's text for a deployment that is not in progress.
         raise ConflictException("The service deployment is not in a state that can be stopped.")
     backend.services.stop_deployment(service, deployment, rollback=stop_type == "ROLLBACK")
+    return {"serviceDeploymentArn": deployment.arn}
+
+
+def _deployment_of(backend: Backend, arn: str) -> tuple[Service, Deployment]:
+    hit = _find_deployment(backend, arn)
+    if hit is None:
+        # [M]: "The service deploy ARN that you specified ... doesn't exist."; text [U].
+        raise ServiceDeploymentNotFoundException("The service deployment does not exist.")
+    return hit
+
+
+@operation("ContinueServiceDeployment")
+def continue_service_deployment(backend: Backend, params: Params) -> Body:
+    """ContinueServiceDeployment: CONTINUE (default) or ROLLBACK a paused lifecycle hook."""
+    action = params.get("action", "CONTINUE")  # "the default action is CONTINUE" [M]
+    check_enum("action", action, ("ROLLBACK", "CONTINUE"))
+    service, deployment = _deployment_of(backend, params["serviceDeploymentArn"])
+    backend.services.staged.hooks.continue_hook(service, deployment, params["hookId"], action)
     return {"serviceDeploymentArn": deployment.arn}

@@ -6,6 +6,7 @@ from typing import Any
 
 from ecsmock.api._fresh import fresh
 from ecsmock.api._views import strategy_view, tags_view
+from ecsmock.api.rollout_views import rollout_members, weights
 from ecsmock.model.services.service import SERVICE_ROLE as _ROLE
 from ecsmock.model.services.service import (
     Deployment,
@@ -181,8 +182,11 @@ def service_deployment_view(d: Deployment, service: Service) -> dict[str, Any]:
         "clusterArn": service.cluster_arn,
         "createdAt": d.created_at.timestamp(),
         "updatedAt": d.updated_at.timestamp(),
-        "sourceServiceRevisions": [revision_ref(r, counts) for r, counts in d.source_revisions],
-        "targetServiceRevision": revision_ref(d.revision, d.task_counts()),
+        "sourceServiceRevisions": [
+            {**revision_ref(r, counts), **weights(d, target=False)}
+            for r, counts in d.source_revisions
+        ],
+        "targetServiceRevision": {**revision_ref(d.revision, d.task_counts()), **weights(d, True)},
         "status": d.deployment_status,
         "deploymentConfiguration": config_view(d.config),
         "deploymentCircuitBreaker": _breaker_view(d),
@@ -197,6 +201,7 @@ def service_deployment_view(d: Deployment, service: Service) -> dict[str, Any]:
             out[key] = value.timestamp()
     if d.status_reason is not None:
         out["statusReason"] = d.status_reason
+    out.update(rollout_members(d))
     if d.rollback_started_at is not None and d.rollback_of is None:
         out["rollback"] = {
             "reason": d.status_reason or "",

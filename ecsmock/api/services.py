@@ -16,6 +16,7 @@ from ecsmock.api._params import (
 )
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import strategy_in, tags_in
+from ecsmock.api.deployment_params import staging_in
 from ecsmock.api.service_views import service_view
 from ecsmock.api.tasks import network_in
 from ecsmock.errors import InvalidParameterException, NamespaceNotFoundException
@@ -47,6 +48,7 @@ def config_in(raw: dict[str, Any] | None, base: DeploymentConfig) -> DeploymentC
             else fresh(base.alarms)
         ),
         extra=extra,
+        staging=staging_in(raw, base.staging),
     )
 
 

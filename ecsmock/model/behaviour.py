@@ -7,7 +7,9 @@ and failed image pulls can be tested.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ecsmock.errors import OptionError
 
@@ -16,6 +18,8 @@ DEFAULT_PULL_ERROR = (
     "resolve ref {image}: not found"
 )
 SIGTERM_CHOICES = ("exit", "ignore")
+# A lifecycle hook's Lambda stand-in: the invocation payload in, the function's answer out.
+HookHandler = Callable[[dict[str, Any]], Any]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,6 +80,9 @@ class Behaviour:
     capacity_shortages: dict[str, int | None] = field(default_factory=dict)
     # Containers whose health-check command fails (they become UNHEALTHY, never HEALTHY).
     unhealthy: list[Match] = field(default_factory=list)
+    # The test's stand-ins for the Lambda functions of AWS_LAMBDA lifecycle hooks: function
+    # ARN, function name or "*" (any function) -> a callable taking the hook's payload.
+    hook_handlers: dict[str, HookHandler] = field(default_factory=dict)
 
     def script_for(self, family: str, container: str, image: str) -> ContainerScript:
         """The newest script matching the container, else the default."""
@@ -104,6 +111,16 @@ class Behaviour:
         self.pull_failures.clear()
         self.capacity_shortages.clear()
         self.unhealthy.clear()
+        self.hook_handlers.clear()
+
+    def hook_handler(self, function: str) -> HookHandler | None:
+        """The handler standing in for a Lambda function (ARN, name, then "*")."""
+        name = function.split(":function:", 1)[-1].split(":", 1)[0]
+        for key in (function, name, "*"):
+            found = self.hook_handlers.get(key)
+            if found is not None:
+                return found
+        return None
 
     def capacity_short(self, provider: str) -> bool:
         """Whether launching on `provider` (FARGATE, FARGATE_SPOT) fails now, consuming a use."""

@@ -77,6 +77,9 @@ class Facts:
     revision_arns: list[str] = field(default_factory=list)
     instance_arns: list[str] = field(default_factory=list)
     service_task_arns: list[str] = field(default_factory=list)
+    # The BLUE_GREEN service `bg`'s deployment, which pauses at PRE_SCALE_UP.
+    paused_arn: str = MISSING_DEPLOYMENT
+    hook_id: str = "ecs-pause-x"
 
     @property
     def instance_arn(self) -> str:
@@ -145,7 +148,8 @@ class Facts:
             "service": ["api", "nope", SERVICE_ARN + "api"],
             "services": ["api", "nope", SERVICE_ARN + "api"],
             "serviceName": ["api", "fresh-svc"],
-            "serviceDeploymentArn": [*self.deployment_arns, MISSING_DEPLOYMENT],
+            "serviceDeploymentArn": [*self.deployment_arns, self.paused_arn, MISSING_DEPLOYMENT],
+            "hookId": [self.hook_id, "ecs-pause-x"],
             "serviceDeploymentArns": [*self.deployment_arns, MISSING_DEPLOYMENT],
             "serviceRevisionArns": [*self.revision_arns, MISSING_REVISION],
             "namespace": ["web-ns", "nope-ns"],
@@ -285,6 +289,43 @@ def _populate_services(client: Any, facts: Facts) -> None:
         for scale in (100.0, 0.0):
             made = call(client, "CreateTaskSet", {**TASK_SET, "scale": {"value": scale}})
             facts.task_set_ids.append(made["taskSet"]["id"])
+    if "ContinueServiceDeployment" in REGISTRY:
+        _populate_paused(client, facts)
+
+
+def _populate_paused(client: Any, facts: Facts) -> None:
+    """`bg`, paused at PRE_SCALE_UP: its first scheduler pass is a simulated second away."""
+    import ecsmock
+
+    call(client, "CreateService", PAUSED_SERVICE)
+    mock = ecsmock.current()
+    assert mock is not None
+    mock.advance(1.0)
+    listed = call(client, "ListServiceDeployments", {"cluster": "web", "service": "bg"})
+    facts.paused_arn = listed["serviceDeployments"][0]["serviceDeploymentArn"]
+    answer = call(
+        client, "DescribeServiceDeployments", {"serviceDeploymentArns": [facts.paused_arn]}
+    )
+    facts.hook_id = answer["serviceDeployments"][0]["lifecycleHookDetails"][0]["hookId"]
+
+
+PAUSED_SERVICE: dict[str, Any] = {
+    "cluster": "web",
+    "serviceName": "bg",
+    "taskDefinition": "fam",
+    "desiredCount": 1,
+    "launchType": "FARGATE",
+    "networkConfiguration": NETWORK,
+    "deploymentConfiguration": {
+        "strategy": "BLUE_GREEN",
+        "bakeTimeInMinutes": 5,
+        "lifecycleHooks": [{"targetType": "PAUSE", "lifecycleStages": ["PRE_SCALE_UP"]}],
+    },
+}
+
+
+def _continue(facts: Facts) -> dict[str, Any]:
+    return {"serviceDeploymentArn": facts.paused_arn, "hookId": facts.hook_id}
 
 
 ASG_PROVIDER: dict[str, Any] = {
@@ -640,6 +681,7 @@ EXAMPLES: dict[str, Example] = {
         "cluster": "web",
         "tasks": [*facts.service_task_arns, facts.task_arn, "0" * 32],
     },
+    "ContinueServiceDeployment": _continue,
     "StopServiceDeployment": lambda facts: {
         "serviceDeploymentArn": facts.deployment_arn,
         "stopType": "ABORT",

@@ -5,7 +5,11 @@
   of one backend; `deployments`: deployments started, completed, failed and rolled back
   (the circuit breaker).
 - `scheduler`: the passes that keep a service at its desired count and roll deployments;
-  `placement`: where a service's new tasks go (Fargate subnets or container instances).
+  `rolling`: the rolling-update arithmetic of a pass; `placement`: where a service's new
+  tasks go (Fargate subnets or container instances).
+- `stages`: BLUE_GREEN, LINEAR and CANARY deployments as data (lifecycle stages, hooks,
+  traffic steps); `strategies`: their stages on the clock; `hooks`: their PAUSE and
+  AWS_LAMBDA lifecycle hooks; `strategy_rules`: the checks on their settings.
 - `task_set`: the task-set entity; `task_set_ops`: task-set operations and their passes.
 - `protection`: task scale-in protection (UpdateTaskProtection, GetTaskProtection) and its
   expiry on the clock; `rolling` spares protected tasks.

@@ -20,6 +20,7 @@ from ecsmock.model.services.service import (
 if TYPE_CHECKING:
     from ecsmock.model.backend import Backend
     from ecsmock.model.services.scheduler import Scheduler, ServicePublisher
+    from ecsmock.model.services.strategies import StagedFlow
     from ecsmock.model.timing import TimingProfile
 
 
@@ -29,6 +30,7 @@ class DeploymentFlow:
     backend: Backend
     timing: TimingProfile
     scheduler: Scheduler
+    staged: StagedFlow
     publish: ServicePublisher | None
 
     # -- deployments ----------------------------------------------------------------------
@@ -61,6 +63,7 @@ class DeploymentFlow:
             old.status = DeploymentStatus.ACTIVE
             old.updated_at = now
         service.deployments.insert(0, deployment)
+        self.staged.attach(service, deployment)
         service.steady = False
         service.launch_failures = 0
         service.hold_until = None
@@ -84,6 +87,7 @@ class DeploymentFlow:
         now = self.backend.clock.now
         for deployment in service.deployments:
             if deployment.deployment_status in ("PENDING", "IN_PROGRESS", "ROLLBACK_IN_PROGRESS"):
+                self.staged.halt(deployment)
                 deployment.freeze_counts()
                 deployment.deployment_status = "STOPPED"
                 deployment.status_reason = sv.REPLACED_REASON
@@ -95,11 +99,15 @@ class DeploymentFlow:
         deployment.rollout_state = RolloutState.COMPLETED
         deployment.rollout_reason = sv.completed_reason(deployment.id)
         deployment.updated_at = now
-        deployment.finished_at = now
-        deployment.deployment_status = "SUCCESSFUL"
+        if deployment.deployment_status != "SUCCESSFUL":
+            # (A blue deployment made PRIMARY again by a staged rollback finished before.)
+            deployment.finished_at = now
+            deployment.deployment_status = "SUCCESSFUL"
         deployment.freeze_counts()
         if deployment.rollback_of is not None:
             self._rollback_ended(service, "ROLLBACK_SUCCESSFUL")
+            if deployment.listed:
+                deployment.rollback_of = None
         service.last_completed = deployment.revision
         service.last_completed_id = deployment.id
         self.add_event(service, sv.completed_message(service.name, deployment.id))
@@ -107,18 +115,32 @@ class DeploymentFlow:
 
     def trip_breaker(self, service: Service, deployment: Deployment) -> None:
         """The circuit breaker trips: FAILED, and with rollback the last good one again."""
-        self._fail(service, deployment, sv.FAILED_REASON)
-        self.add_event(service, sv.failed_message(service.name, deployment.id))
+        self.fail_deployment(
+            service,
+            deployment,
+            sv.FAILED_REASON,
+            sv.failed_message(service.name, deployment.id),
+            rollback=service.config.rollback,
+        )
+
+    def fail_deployment(
+        self, service: Service, deployment: Deployment, reason: str, message: str, *, rollback: bool
+    ) -> None:
+        """The PRIMARY deployment failed: FAILED, then rolled back or STOPPED."""
+        self._fail(service, deployment, reason)
+        self.staged.halt(deployment)
+        self.add_event(service, message)
         self.deployment_event(service, deployment, "ERROR", "SERVICE_DEPLOYMENT_FAILED")
         if deployment.rollback_of is not None:
             # A failing rollback is not rolled back again (that would loop for ever): it
             # stays FAILED like a deployment without rollback, and the service deployment
             # it belongs to ends ROLLBACK_FAILED.
             self._rollback_ended(service, "ROLLBACK_FAILED")
-        elif service.config.rollback and service.last_completed is not None:
+        elif rollback and service.last_completed is not None:
             self._roll_back(service, deployment)
         else:
-            self._stopped(deployment, sv.FAILED_REASON)
+            self._stopped(deployment, reason)
+        self.scheduler.poke(service)
 
     def _rollback_ended(self, service: Service, status: str) -> None:
         """The rollback under way finished: its failed service deployment records how."""
@@ -133,6 +155,7 @@ class DeploymentFlow:
         """StopServiceDeployment: ROLLBACK to the last completed revision, or ABORT."""
         reason = "Service deployment stopped by user."
         self._fail(service, deployment, reason)
+        self.staged.halt(deployment)
         if rollback and service.last_completed is not None:
             self._roll_back(service, deployment)
         else:
@@ -156,6 +179,8 @@ class DeploymentFlow:
         target, back_to = service.last_completed, service.last_completed_id
         assert target is not None
         assert back_to is not None
+        if self.staged.roll_back(service, deployment, sv.rollback_reason(back_to)):
+            return  # blue still runs: traffic goes back to it
         deployment.deployment_status = "ROLLBACK_IN_PROGRESS"
         deployment.rollback_started_at = self.backend.clock.now
         deployment.rollback_target = target.arn
@@ -164,6 +189,7 @@ class DeploymentFlow:
         rollback = self.start_deployment(service, target, reason=sv.rollback_reason(back_to))
         rollback.rollback_of = target.arn
         rollback.listed = False
+        rollback.rollout = None  # a rollback deploys by the rolling rules [S]
 
     def deployment_left(self, service: Service, deployment: Deployment) -> None:
         """An old deployment drained and left the `deployments` array."""

@@ -32,6 +32,7 @@ from ecsmock.model.services.service import (
     Service,
     ServiceStatus,
 )
+from ecsmock.model.services.strategies import StagedFlow
 from ecsmock.model.tasks.store import TaskSpec
 from ecsmock.model.tasks.task import Task, TaskStatus
 from ecsmock.model.timing import TimingProfile
@@ -60,6 +61,7 @@ class ServiceOps(DeploymentFlow):
         self.store = ServiceStore()
         self.scheduler = Scheduler(self)
         self.protection = TaskProtection(self)
+        self.staged = StagedFlow(self)
         self.publish: ServicePublisher | None = None
         self.principal = f"arn:aws:iam::{backend.account}:root"
         tasks = backend.tasks

@@ -186,24 +186,35 @@ class Scheduler:
         desired = service.desired_count if service.active else 0
         primary.desired_count = primary.requested_count = desired
         self.ops.begin(primary)
+        staged = self.ops.staged.driving(service, primary)  # BLUE_GREEN, LINEAR, CANARY
         evicted = service_placement.evicted(self.backend, service)
-        stopped = self._stops(service, primary, desired, evicted)
-        started = self._starts(service, primary, desired, evicted)
+        stopped = self._stops(service, primary, desired, evicted, staged)
+        started = self._starts(service, primary, desired, evicted, staged)
         if stopped:
             self.ops.add_event(service, sv.stopped_message(service.name, stopped))
         if started:
             self.ops.add_event(service, sv.started_message(service.name, started))
         if stopped or started:
             service.steady = False
-        elif rolling.stuck(service, primary, desired):
+        elif not staged and rolling.stuck(service, primary, desired):
             self.ops.add_event(service, sv.deadlock_message(service.name))
         self._drop_drained(service)
+        if staged:
+            self.ops.staged.after_pass(service, primary, desired)
         self._settle_state(service, primary, desired)
 
     def _stops(
-        self, service: Service, primary: Deployment, desired: int, evicted: dict[str, Task]
+        self,
+        service: Service,
+        primary: Deployment,
+        desired: int,
+        evicted: dict[str, Task],
+        staged: bool,
     ) -> list[Task]:
-        chosen = rolling.to_stop(service, primary, desired, evicted)
+        if staged:
+            chosen = self.ops.staged.to_stop(service, primary)
+        else:
+            chosen = rolling.to_stop(service, primary, desired, evicted)
         for deployment, task in chosen:
             self.stop(service, deployment, task, sv.SCALING_REASON.format(deployment=deployment.id))
         return [t for _, t in chosen]
@@ -215,9 +226,17 @@ class Scheduler:
         self.tasks.lifecycle.stop(task, StopCode.SERVICE_SCHEDULER_INITIATED, reason)
 
     def _starts(
-        self, service: Service, primary: Deployment, desired: int, evicted: dict[str, Task]
+        self,
+        service: Service,
+        primary: Deployment,
+        desired: int,
+        evicted: dict[str, Task],
+        staged: bool,
     ) -> list[Task]:
-        count = rolling.start_count(service, primary, desired, evicted)
+        if staged:
+            count = self.ops.staged.start_count(primary, desired)
+        else:
+            count = rolling.start_count(service, primary, desired, evicted)
         return self.launch(service, primary, count) if count > 0 else []
 
     def launch(self, service: Service, group: Deployment, count: int) -> list[Task]:
@@ -291,8 +310,8 @@ class Scheduler:
             and primary.counts() == (desired, 0)
             and primary.rollout_state is not RolloutState.FAILED
         )
-        if not steady:
-            return
+        if not steady or self.ops.staged.holds(primary):
+            return  # (a staged deployment completes after CLEAN_UP)
         if primary.rollout_state is RolloutState.IN_PROGRESS:
             self.ops.complete(service, primary)
         if not service.steady:

@@ -17,6 +17,8 @@ from typing import Any
 from ecsmock.clock import Scheduled
 from ecsmock.errors import InvalidParameterException
 from ecsmock.model.clusters.cluster import StrategyItem
+from ecsmock.model.services.stages import Rollout, StrategySettings
+from ecsmock.model.services.strategy_rules import check_staging
 from ecsmock.model.tasks.definitions import TaskDefinition
 from ecsmock.model.tasks.launch import Network
 from ecsmock.model.tasks.task import Task
@@ -79,6 +81,8 @@ class DeploymentConfig:
         default_factory=lambda: {"alarmNames": [], "rollback": False, "enable": False}
     )
     extra: dict[str, Any] = field(default_factory=dict)
+    # strategy, bake time, linear/canary settings and lifecycle hooks (also echoed in extra)
+    staging: StrategySettings = field(default_factory=StrategySettings)
 
     def lower(self, desired: int) -> int:
         """The fewest healthy tasks a deployment may leave running."""
@@ -166,6 +170,7 @@ class Deployment:
     # A rollback runs inside the failed deployment's ServiceDeployment: not listed itself.
     listed: bool = True
     config: DeploymentConfig = field(default_factory=DeploymentConfig)
+    rollout: Rollout | None = None  # BLUE_GREEN, LINEAR and CANARY deployments
 
     @property
     def live(self) -> int:
@@ -288,7 +293,10 @@ def breaker_threshold(desired: int) -> int:
 
 
 def check_deployment_config(config: DeploymentConfig, strategy: str) -> None:
-    """MinimumHealthyPercent 0-100; maximumPercent at least 100 (exactly 100 for DAEMON)."""
+    """MinimumHealthyPercent 0-100; maximumPercent at least 100 (exactly 100 for DAEMON).
+
+    Then the strategy's settings (`services.strategy_rules`).
+    """
     if config.minimum_healthy_percent > 100:
         raise InvalidParameterException(MIN_HEALTHY_RANGE)
     if config.minimum_healthy_percent < 0:
@@ -298,6 +306,7 @@ def check_deployment_config(config: DeploymentConfig, strategy: str) -> None:
             raise InvalidParameterException(DAEMON_MAX_PERCENT)
     elif config.maximum_percent < 100:
         raise InvalidParameterException(MAX_PERCENT_LOW)
+    check_staging(config.staging)
 
 
 def started_message(name: str, tasks: list[Task]) -> str:
