@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from service_world import NET, describe, register_revisions
+from service_world import describe, register_revisions, stable
 
 from ecsmock import ECSMock, ECSMockError
 
@@ -30,15 +30,7 @@ def lambda_hook(*stages: str, **extra: Any) -> dict[str, Any]:
 
 def blue_green(client: Any, ecs: ECSMock, *hooks: dict[str, Any]) -> None:
     """A settled BLUE_GREEN `web` of `web:1`, then an update to `web:2` with `hooks`."""
-    client.create_service(
-        serviceName="web",
-        taskDefinition="web:1",
-        desiredCount=1,
-        launchType="FARGATE",
-        networkConfiguration=NET,
-        deploymentConfiguration={"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 0},
-    )
-    ecs.settle()
+    stable(client, ecs, 1, deploymentConfiguration={"strategy": "BLUE_GREEN"})
     client.update_service(
         service="web",
         taskDefinition="web:2",

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from service_world import NET, describe, register_revisions
+from service_world import NET, describe, register_revisions, stable
 
 from ecsmock import ECSMock
 
@@ -29,15 +29,7 @@ def web(client: Any) -> Any:
 
 def deploy(client: Any, ecs: ECSMock, desired: int = 2, **config: Any) -> None:
     """A settled `web` of `web:1` with a staged `deploymentConfiguration`."""
-    client.create_service(
-        serviceName="web",
-        taskDefinition="web:1",
-        desiredCount=desired,
-        launchType="FARGATE",
-        networkConfiguration=NET,
-        deploymentConfiguration=config,
-    )
-    ecs.settle()
+    stable(client, ecs, desired, deploymentConfiguration=config)
 
 
 def newest(client: Any) -> dict[str, Any]:
@@ -254,52 +246,47 @@ def stages_every(client: Any, ecs: ECSMock, seconds: float, times: int) -> list[
     return out
 
 
-def test_canary_shifts_its_percent_then_the_rest(web: Any, ecs: ECSMock) -> None:
-    deploy(
-        web,
-        ecs,
-        strategy="CANARY",
-        bakeTimeInMinutes=3,
-        canaryConfiguration={"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 5},
-    )
-    web.update_service(service="web", taskDefinition="web:2")
-    ecs.advance(GREEN_HEALTHY)
-    assert stage(web) == ("IN_PROGRESS", "PRODUCTION_TRAFFIC_SHIFT")
-    # Five simulated minutes at 10 %, then 100 % at once and three minutes of bake time.
-    assert stages_every(web, ecs, 60, 8) == [
-        ("PRODUCTION_TRAFFIC_SHIFT", 10.0),
-        ("PRODUCTION_TRAFFIC_SHIFT", 10.0),
-        ("PRODUCTION_TRAFFIC_SHIFT", 10.0),
-        ("PRODUCTION_TRAFFIC_SHIFT", 10.0),
-        ("BAKE_TIME", 100.0),
-        ("BAKE_TIME", 100.0),
-        ("BAKE_TIME", 100.0),
-        ("CLEAN_UP", 100.0),
-    ]
+SHIFT, BAKE, CLEAN = "PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"
 
 
-def test_linear_steps_wait_between_steps_not_after_the_last(web: Any, ecs: ECSMock) -> None:
-    deploy(
-        web,
-        ecs,
-        strategy="LINEAR",
-        bakeTimeInMinutes=1,
-        linearConfiguration={"stepPercent": 25.0, "stepBakeTimeInMinutes": 2},
-    )
+@pytest.mark.parametrize(
+    ("config", "minutes"),
+    [
+        # Five simulated minutes at 10 %, then 100 % at once and three minutes of bake time.
+        (
+            {
+                "strategy": "CANARY",
+                "bakeTimeInMinutes": 3,
+                "canaryConfiguration": {"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 5},
+            },
+            [(SHIFT, 10.0)] * 5 + [(BAKE, 100.0)] * 3 + [(CLEAN, 100.0)],
+        ),
+        # 25 %, 50 %, 75 %: two minutes each (3 x 2 minutes); 100 %: no wait, then the bake.
+        (
+            {
+                "strategy": "LINEAR",
+                "bakeTimeInMinutes": 1,
+                "linearConfiguration": {"stepPercent": 25.0, "stepBakeTimeInMinutes": 2},
+            },
+            [(SHIFT, 25.0)] * 2
+            + [(SHIFT, 50.0)] * 2
+            + [(SHIFT, 75.0)] * 2
+            + [(BAKE, 100.0)]
+            + [(CLEAN, 100.0)],
+        ),
+    ],
+    ids=["canary", "linear"],
+)
+def test_traffic_steps_minute_by_minute(
+    web: Any, ecs: ECSMock, config: dict[str, Any], minutes: list[tuple[str, float]]
+) -> None:
+    deploy(web, ecs, **config)
     web.update_service(service="web", taskDefinition="web:2")
     ecs.advance(GREEN_HEALTHY)
-    assert weights(newest(web)["targetServiceRevision"]) == (100.0, 25.0)
-    # 25 %, 50 %, 75 %: two minutes each (3 x 2 minutes); 100 %: no wait, then the bake.
-    assert stages_every(web, ecs, 60, 8) == [
-        ("PRODUCTION_TRAFFIC_SHIFT", 25.0),
-        ("PRODUCTION_TRAFFIC_SHIFT", 50.0),
-        ("PRODUCTION_TRAFFIC_SHIFT", 50.0),
-        ("PRODUCTION_TRAFFIC_SHIFT", 75.0),
-        ("PRODUCTION_TRAFFIC_SHIFT", 75.0),
-        ("BAKE_TIME", 100.0),
-        ("CLEAN_UP", 100.0),
-        ("CLEAN_UP", 100.0),
-    ]
+    d = newest(web)
+    assert [(d["lifecycleStage"], weights(d["targetServiceRevision"])[1])] + stages_every(
+        web, ecs, 60, len(minutes) - 1
+    ) == minutes
     ecs.settle()
     assert rows(web) == [("PRIMARY", "COMPLETED", "web:2")]
 

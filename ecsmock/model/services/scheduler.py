@@ -187,9 +187,7 @@ class Scheduler:
         primary.desired_count = primary.requested_count = desired
         self.ops.begin(primary)
         staged = self.ops.staged.driving(service, primary)  # BLUE_GREEN, LINEAR, CANARY
-        evicted = service_placement.evicted(self.backend, service)
-        stopped = self._stops(service, primary, desired, evicted, staged)
-        started = self._starts(service, primary, desired, evicted, staged)
+        stopped, started = self._move(service, primary, desired, staged)
         if stopped:
             self.ops.add_event(service, sv.stopped_message(service.name, stopped))
         if started:
@@ -203,41 +201,29 @@ class Scheduler:
             self.ops.staged.after_pass(service, primary, desired)
         self._settle_state(service, primary, desired)
 
-    def _stops(
-        self,
-        service: Service,
-        primary: Deployment,
-        desired: int,
-        evicted: dict[str, Task],
-        staged: bool,
-    ) -> list[Task]:
+    def _move(
+        self, service: Service, primary: Deployment, desired: int, staged: bool
+    ) -> tuple[list[Task], list[Task]]:
+        """Stop, then start: by the stages of a staged deployment, else the rolling rules."""
+        evicted = service_placement.evicted(self.backend, service)
         if staged:
             chosen = self.ops.staged.to_stop(service, primary)
         else:
             chosen = rolling.to_stop(service, primary, desired, evicted)
         for deployment, task in chosen:
             self.stop(service, deployment, task, sv.SCALING_REASON.format(deployment=deployment.id))
-        return [t for _, t in chosen]
+        if staged:
+            count = self.ops.staged.start_count(primary, desired)
+        else:
+            count = rolling.start_count(service, primary, desired, evicted)
+        started = self.launch(service, primary, count) if count > 0 else []
+        return [t for _, t in chosen], started
 
     def stop(self, service: Service, deployment: Deployment, task: Task, reason: str) -> None:
         """Stop a task of a deployment or task set (ServiceSchedulerInitiated)."""
         self._unlist(deployment, task)
         deployment.stopping[task.id] = task
         self.tasks.lifecycle.stop(task, StopCode.SERVICE_SCHEDULER_INITIATED, reason)
-
-    def _starts(
-        self,
-        service: Service,
-        primary: Deployment,
-        desired: int,
-        evicted: dict[str, Task],
-        staged: bool,
-    ) -> list[Task]:
-        if staged:
-            count = self.ops.staged.start_count(primary, desired)
-        else:
-            count = rolling.start_count(service, primary, desired, evicted)
-        return self.launch(service, primary, count) if count > 0 else []
 
     def launch(self, service: Service, group: Deployment, count: int) -> list[Task]:
         """Start `count` tasks for a deployment or task set, unless launches are throttled.

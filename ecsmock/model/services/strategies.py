@@ -137,10 +137,19 @@ class StagedFlow:
     # -- what a pass does -----------------------------------------------------------------
 
     def to_stop(self, service: Service, primary: Deployment) -> list[tuple[Deployment, Task]]:
-        """In CLEAN_UP every task of the older deployments; before it, nothing."""
+        """In CLEAN_UP every task of the older deployments; before it, nothing.
+
+        Tasks with scale-in protection stay until it ends ("protected tasks are not
+        terminated by deployments", UpdateTaskProtection docs); CLEAN_UP waits for them.
+        """
         if primary.rollout is None or primary.rollout.stage is not Stage.CLEAN_UP:
             return []
-        return [(old, task) for old in service.deployments[1:] for task in old.live_tasks()]
+        return [
+            (old, task)
+            for old in service.deployments[1:]
+            for task in old.live_tasks()
+            if task.protected_until is None
+        ]
 
     def start_count(self, primary: Deployment, desired: int) -> int:
         """From SCALE_UP on, green runs the desired count (maximumPercent does not apply)."""
