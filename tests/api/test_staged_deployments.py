@@ -284,9 +284,8 @@ def test_traffic_steps_minute_by_minute(
     web.update_service(service="web", taskDefinition="web:2")
     ecs.advance(GREEN_HEALTHY)
     d = newest(web)
-    assert [(d["lifecycleStage"], weights(d["targetServiceRevision"])[1])] + stages_every(
-        web, ecs, 60, len(minutes) - 1
-    ) == minutes
+    first = (d["lifecycleStage"], weights(d["targetServiceRevision"])[1])
+    assert [first, *stages_every(web, ecs, 60, len(minutes) - 1)] == minutes
     ecs.settle()
     assert rows(web) == [("PRIMARY", "COMPLETED", "web:2")]
 
