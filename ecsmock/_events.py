@@ -8,6 +8,7 @@ time the event is read, so a run that never looks at `ecs.events` pays almost no
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, overload
@@ -46,28 +47,71 @@ def snapshot(task: Task) -> Task:
 
 
 class EventLog(Sequence[Event]):
-    """`ecs.events`: EventBridge-shaped dicts, oldest first, built when first read."""
+    """`ecs.events`: EventBridge-shaped dicts, oldest first, built when first read.
 
-    def __init__(self) -> None:
+    Args:
+        limit: keep only the newest `limit` events (None: all). A long simulation (days of
+            services replacing tasks) otherwise holds every event it ever made.
+        lock: the mock's lock: events are appended while calls are answered on other
+            threads, and read from the test's.
+    """
+
+    def __init__(self, limit: int | None = None, lock: threading.RLock | None = None) -> None:
         self._items: list[Event | Builder] = []
+        self._limit = limit
+        self._lock = lock or threading.RLock()
+        # Events forgotten so far (dropped over the limit, drained or cleared).
+        self.forgotten = 0
+
+    @property
+    def limit(self) -> int | None:
+        """The most events kept (the oldest are forgotten first), or None for no limit."""
+        return self._limit
 
     def append_lazy(self, build: Builder) -> None:
         """Record an event whose dict `build()` makes when it is read."""
         self._items.append(build)
+        if self._limit is not None and len(self._items) > 2 * self._limit + 64:
+            self._trim()
 
     def append(self, event: Event) -> None:
         """Record a ready event."""
         self._items.append(event)
+        if self._limit is not None and len(self._items) > 2 * self._limit + 64:
+            self._trim()
+
+    def _trim(self) -> None:
+        # Amortised: the list grows to about twice the limit, then loses its oldest half.
+        extra = len(self._items) - (self._limit or 0)
+        if self._limit is not None and extra > 0:
+            del self._items[:extra]
+            self.forgotten += extra
 
     def clear(self) -> None:
         """Forget every event."""
-        self._items.clear()
+        with self._lock:
+            self.forgotten += len(self._items)
+            self._items.clear()
 
-    def _get(self, i: int) -> Event:
+    def drain(self) -> list[Event]:
+        """Every event held, oldest first, and forget them (for long simulations)."""
+        with self._lock:
+            self._trim()
+            out = [self._built(i) for i in range(len(self._items))]
+            self.forgotten += len(self._items)
+            self._items.clear()
+            return out
+
+    def _built(self, i: int) -> Event:
         item = self._items[i]
         if callable(item):
             item = self._items[i] = item()
         return item
+
+    def _get(self, i: int) -> Event:
+        with self._lock:
+            self._trim()
+            return self._built(i)
 
     @overload
     def __getitem__(self, index: int) -> Event: ...
@@ -75,15 +119,33 @@ class EventLog(Sequence[Event]):
     def __getitem__(self, index: slice) -> list[Event]: ...
     def __getitem__(self, index: int | slice) -> Event | list[Event]:
         if isinstance(index, slice):
-            return [self._get(i) for i in range(*index.indices(len(self._items)))]
+            with self._lock:
+                self._trim()
+                return [self._built(i) for i in range(*index.indices(len(self._items)))]
         return self._get(index)
 
     def __len__(self) -> int:
-        return len(self._items)
+        with self._lock:
+            self._trim()
+            return len(self._items)
 
     def __iter__(self) -> Iterator[Event]:
-        for i in range(len(self._items)):
-            yield self._get(i)
+        # By absolute position, so events forgotten meanwhile (another thread's calls push
+        # old ones over the limit) do not shift the iteration; it ends where the log ended
+        # when it began.
+        with self._lock:
+            self._trim()
+            position = self.forgotten
+            end = position + len(self._items)
+        while position < end:
+            with self._lock:
+                self._trim()
+                i = max(position - self.forgotten, 0)
+                if i >= len(self._items):
+                    return
+                event = self._built(i)
+                position = self.forgotten + i + 1
+            yield event
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, EventLog | list):

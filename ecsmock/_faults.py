@@ -8,17 +8,38 @@ shortages.
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from ecsmock import _checks as check
 from ecsmock._ids import parse_arn
-from ecsmock.errors import ECSMockError
+from ecsmock.errors import ECSMockError, OptionError
 from ecsmock.model.behaviour import ContainerScript, Match, PullFailure
 from ecsmock.model.tasks.task import SPOT_REASON, StopCode, Task, TaskStatus
 
 if TYPE_CHECKING:
     from ecsmock.model.backend import Backend
     from ecsmock.model.world import World
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def locked(method: F) -> F:
+    """Run a handle method under its mock's lock (`self._lock`).
+
+    Other threads may be calling ECS meanwhile: the clock's heap, the rules and the
+    model are shared with their calls.
+    """
+
+    @functools.wraps(method)
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run  # type: ignore[return-value]
 
 
 class TaskNotFoundError(ECSMockError, LookupError):
@@ -44,12 +65,21 @@ def script_container(
     container: str | None = None,
     image: str | None = None,
     exit_code: int | None = None,
-    after: float | None = None,
+    after: float | timedelta | None = None,
     reason: str | None = None,
     on_sigterm: str = "exit",
     sigterm_exit_code: int = 0,
 ) -> None:
-    """Add a container script (see `ECSMock.script_container`)."""
+    """Add a container script (see `ECSMock.script_container`), its arguments checked."""
+    where = "script_container()"
+    check.matching(where, family, container, image)
+    check.exit_code(where, "exit_code", exit_code, optional=True)
+    check.delay(where, "after", after, optional=True)
+    check.text(where, "reason", reason)
+    check.text(where, "on_sigterm", on_sigterm, optional=False)
+    check.exit_code(where, "sigterm_exit_code", sigterm_exit_code)
+    if isinstance(after, timedelta):
+        after = after.total_seconds()
     world.behaviour.scripts.append(
         ContainerScript(
             match=Match(family=family, container=container, image=image),
@@ -65,10 +95,12 @@ def script_container(
 class Faults:
     """Fault injection for one mock: `ecs.faults.image_pull_failure(...)` and friends."""
 
-    def __init__(self, world: World, account: str) -> None:
+    def __init__(self, world: World, account: str, lock: threading.RLock) -> None:
         self._world = world
         self._account = account
+        self._lock = lock
 
+    @locked
     def image_pull_failure(
         self,
         *,
@@ -87,8 +119,10 @@ class Faults:
             message: the error (default a `CannotPullContainerError: ...` text).
             times: how many pulls fail (None: every one from now on).
         """
-        if times is not None and times < 0:
-            raise ECSMockError(f"times must be >= 0 or None, not {times}")
+        where = "faults.image_pull_failure()"
+        check.matching(where, family, container, image)
+        check.text(where, "message", message)
+        check.count(where, "times", times)
         self._world.behaviour.pull_failures.append(
             PullFailure(
                 match=Match(family=family, container=container, image=image),
@@ -97,6 +131,7 @@ class Faults:
             )
         )
 
+    @locked
     def crash(
         self,
         *,
@@ -104,10 +139,13 @@ class Faults:
         container: str | None = None,
         image: str | None = None,
         exit_code: int = 1,
-        after: float = 0.0,
+        after: float | timedelta = 0.0,
         reason: str | None = None,
     ) -> None:
         """Matching containers exit with `exit_code` `after` seconds once RUNNING."""
+        where = "faults.crash()"
+        check.exit_code(where, "exit_code", exit_code)
+        check.delay(where, "after", after)
         script_container(
             self._world,
             family=family,
@@ -118,6 +156,7 @@ class Faults:
             reason=reason,
         )
 
+    @locked
     def exit_container(
         self,
         task_arn: str,
@@ -129,6 +168,13 @@ class Faults:
         reason: str | None = None,
     ) -> None:
         """Make one container of a running task exit with `exit_code`, now or later."""
+        where = "faults.exit_container()"
+        check.text(where, "task_arn", task_arn, optional=False)
+        check.text(where, "container", container, optional=False)
+        check.exit_code(where, "exit_code", exit_code)
+        check.instant(where, "at", at)
+        check.delay(where, "after", after)
+        check.text(where, "reason", reason)
         task = find_task(self._world, self._account, task_arn)
         target = next((c for c in task.containers if c.name == container), None)
         if target is None:
@@ -144,8 +190,10 @@ class Faults:
         else:
             clock.schedule(fire, after=after)
 
+    @locked
     def spot_interruption(self, task_arn: str) -> None:
         """Reclaim a FARGATE_SPOT task now: stopCode SpotInterruption, ECS's warning."""
+        check.text("faults.spot_interruption()", "task_arn", task_arn, optional=False)
         task = find_task(self._world, self._account, task_arn)
         if task.capacity_provider_name != "FARGATE_SPOT":
             raise ECSMockError(
@@ -156,6 +204,7 @@ class Faults:
             return
         self._backend(task).tasks.lifecycle.stop(task, StopCode.SPOT_INTERRUPTION, SPOT_REASON)
 
+    @locked
     def unhealthy(
         self,
         *,
@@ -171,10 +220,12 @@ class Faults:
         container is UNHEALTHY reports `healthStatus` UNHEALTHY; a standalone task keeps
         running (HealthCheck docs).
         """
+        check.matching("faults.unhealthy()", family, container, image)
         self._world.behaviour.unhealthy.append(
             Match(family=family, container=container, image=image)
         )
 
+    @locked
     def capacity_unavailable(self, provider: str = "FARGATE", times: int | None = None) -> None:
         """Fargate has no capacity: RunTask answers `failures` for `provider`'s tasks.
 
@@ -183,9 +234,11 @@ class Faults:
             times: how many task launches fail (None: all until `clear()`).
         """
         if provider not in ("FARGATE", "FARGATE_SPOT"):
-            raise ECSMockError(f"provider must be FARGATE or FARGATE_SPOT, not {provider!r}")
+            raise OptionError(f"provider must be FARGATE or FARGATE_SPOT, not {provider!r}")
+        check.count("faults.capacity_unavailable()", "times", times)
         self._world.behaviour.capacity_shortages[provider] = times
 
+    @locked
     def clear(self) -> None:
         """Drop every fault and container script."""
         self._world.behaviour.clear()

@@ -83,12 +83,12 @@ class ECSMock(InstanceHelpers, DeploymentHelpers):
     def _new_world(self) -> None:
         start = self.options.start or default_start()
         self._world = World(seed=self.options.seed, start=start, timing=self.timing)
-        self._world.events = EventLog()
+        self._world.events = EventLog(self.options.max_events, self._lock)
         self._world.on_new_backend = self._wire_backend
         self._request_ids = IdGenerator(self.options.seed ^ 0x5EED)
         self._event_ids = IdGenerator(self.options.seed ^ 0xE7E7)
         self.calls = []
-        self.faults = Faults(self._world, self.options.account_id)
+        self.faults = Faults(self._world, self.options.account_id, self._lock)
 
     def _wire_backend(self, backend: Backend) -> None:
         world = self._world
@@ -200,7 +200,11 @@ class ECSMock(InstanceHelpers, DeploymentHelpers):
 
     @property
     def events(self) -> EventLog:
-        """EventBridge-shaped events (a sequence of dicts), oldest first."""
+        """EventBridge-shaped events (a sequence of dicts), oldest first.
+
+        With `max_events`, only the newest are kept; `events.drain()` returns them and
+        forgets them, for long simulations that look at events as they go.
+        """
         events: EventLog = self.world.events
         return events
 
@@ -208,16 +212,20 @@ class ECSMock(InstanceHelpers, DeploymentHelpers):
         """The simulated time (aware, UTC)."""
         return self.world.clock.now
 
-    def advance(self, delta: float | timedelta) -> None:
-        """Move simulated time on by seconds or a timedelta, running everything due."""
+    def advance(self, delta: float | timedelta, max_steps: int = DEFAULT_MAX_STEPS) -> None:
+        """Move simulated time on by seconds or a timedelta, running everything due.
+
+        `ClockError` if more than `max_steps` actions fall within one simulated second
+        (work that keeps rescheduling itself); spans of weeks are fine.
+        """
         with self._lock:
-            self.world.clock.advance(delta)
+            self.world.clock.advance(delta, max_steps)
             self._follow_clock()
 
-    def advance_to(self, when: datetime) -> None:
-        """Move simulated time to `when`, running everything due."""
+    def advance_to(self, when: datetime, max_steps: int = DEFAULT_MAX_STEPS) -> None:
+        """Move simulated time to `when`, running everything due (see `advance`)."""
         with self._lock:
-            self.world.clock.advance_to(when)
+            self.world.clock.advance_to(when, max_steps)
             self._follow_clock()
 
     def settle(self, max_steps: int = DEFAULT_MAX_STEPS) -> None:
@@ -242,7 +250,8 @@ class ECSMock(InstanceHelpers, DeploymentHelpers):
 
     def invariants(self) -> list[str]:
         """Violations of the model's invariants (empty when the state is consistent)."""
-        return self.world.invariants()
+        with self._lock:
+            return self.world.invariants()
 
     def script_container(
         self,
@@ -251,7 +260,7 @@ class ECSMock(InstanceHelpers, DeploymentHelpers):
         container: str | None = None,
         image: str | None = None,
         exit_code: int | None = None,
-        after: float | None = None,
+        after: float | timedelta | None = None,
         reason: str | None = None,
         on_sigterm: str = "exit",
         sigterm_exit_code: int = 0,
@@ -265,23 +274,24 @@ class ECSMock(InstanceHelpers, DeploymentHelpers):
             exit_code: exit with this code `after` seconds after RUNNING (with `after`;
                 neither: run until stopped). An essential container exiting stops the task
                 with `EssentialContainerExited`.
-            after: simulated seconds after the container started.
+            after: simulated seconds (or a timedelta) after the container started.
             reason: the container's `reason` when it exits.
             on_sigterm: "exit" (exit `sigterm_exit_code` shortly after SIGTERM) or "ignore"
                 (killed with 137 at the container's stopTimeout, default 30 s).
             sigterm_exit_code: the exit code on a graceful SIGTERM exit.
         """
-        script_container(
-            self.world,
-            family=family,
-            container=container,
-            image=image,
-            exit_code=exit_code,
-            after=after,
-            reason=reason,
-            on_sigterm=on_sigterm,
-            sigterm_exit_code=sigterm_exit_code,
-        )
+        with self._lock:
+            script_container(
+                self.world,
+                family=family,
+                container=container,
+                image=image,
+                exit_code=exit_code,
+                after=after,
+                reason=reason,
+                on_sigterm=on_sigterm,
+                sigterm_exit_code=sigterm_exit_code,
+            )
 
     def _follow_clock(self) -> None:
         if self._frozen is not None:
@@ -341,6 +351,7 @@ def mock_ecs(
     timing: str | TimingProfile = ...,
     sync_wall_clock: bool = ...,
     strict: bool = ...,
+    max_events: int | None = ...,
 ) -> ECSMock: ...
 def mock_ecs(target: Any = None, /, **options: Any) -> Any:
     """Mock Amazon ECS for every botocore/boto3 client in the process.
@@ -354,7 +365,8 @@ def mock_ecs(target: Any = None, /, **options: Any) -> Any:
             datetime; default the wall-clock now at activation, truncated to the second),
             `timing` ("realistic", "instant" or a `TimingProfile`), `sync_wall_clock`
             (keep `datetime.now()` equal to the simulated clock through freezegun),
-            `strict` (validate every response against the botocore output shape).
+            `strict` (validate every response against the botocore output shape),
+            `max_events` (keep only the newest events in `ecs.events`; None: all).
     """
     mock = ECSMock(**options)
     if target is None:

@@ -34,6 +34,7 @@ class Options:
     timing: str | TimingProfile = "realistic"
     sync_wall_clock: bool = False
     strict: bool = False
+    max_events: int | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
@@ -52,6 +53,10 @@ class Options:
             if not isinstance(getattr(self, name), bool):
                 raise OptionError(f"{name} must be True or False, not {getattr(self, name)!r}")
         resolve(self.timing)
+        limit = self.max_events
+        bad = isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+        if limit is not None and bad:
+            raise OptionError(f"max_events must be an int >= 0 or None, not {limit!r}")
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> Options:

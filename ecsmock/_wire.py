@@ -10,10 +10,11 @@ raises its modelled exception class.
 from __future__ import annotations
 
 import json
+import time as _time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from email.utils import format_datetime
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from botocore.awsrequest import AWSResponse, HeadersDict
@@ -90,10 +91,35 @@ def _parser() -> Any:
 Fix = Callable[[Any], Any]
 
 
-@lru_cache(maxsize=1 << 16)
+_LOCAL_TZ: list[tuple[tuple[Any, ...], Any]] = []
+
+
+def _local_tz() -> Any:
+    """The local time zone botocore gives timestamps, made once per setting of `TZ`.
+
+    botocore makes a fresh `dateutil.tz.tzlocal()` for every timestamp it parses; one per
+    `time.tzset()` state is the same zone, shared.
+    """
+    key = (_time.timezone, _time.altzone, _time.daylight, _time.tzname)
+    found = _LOCAL_TZ[0] if _LOCAL_TZ else None
+    if found is None or found[0] != key:
+        from botocore.utils import get_tzinfo_options
+
+        found = (key, get_tzinfo_options()[0]())
+        _LOCAL_TZ[:] = [found]
+    return found[1]
+
+
 def _timestamp(value: Any) -> Any:
-    # Exactly what the parser's own timestamp handler returns (a memo: datetimes are
-    # immutable, and the same instants come back call after call).
+    """Exactly what botocore's JSON parser makes of an epoch timestamp.
+
+    No memo: nothing made for one mock may outlive it.
+    """
+    if type(value) is float or type(value) is int:
+        try:
+            return datetime.fromtimestamp(value, _local_tz())
+        except (OSError, OverflowError):  # out of the platform's range: botocore's fallback
+            pass
     return _parser()._timestamp_parser(value)
 
 
@@ -187,6 +213,8 @@ def _convert(
     """
     key = (operation_model.name, timestamp_parser)
     if key not in _FIXERS:
+        if len(_FIXERS) > 1024:  # bounded even if each client brings its own parser
+            _FIXERS.clear()
         shape = operation_model.output_shape
         stamp = _timestamp if timestamp_parser is None else timestamp_parser
         _FIXERS[key] = None if shape is None else _fixer(shape, {}, stamp)
@@ -194,9 +222,16 @@ def _convert(
     return body if fix is None else fix(body)
 
 
-@lru_cache(maxsize=64)
+_LAST_DATE: list[tuple[datetime, str]] = []
+
+
 def _http_date(now: datetime) -> str:
-    return format_datetime(now, usegmt=True)
+    # The last one only: calls come in runs at one simulated instant.
+    last = _LAST_DATE[0] if _LAST_DATE else None
+    if last is None or last[0] != now:
+        last = (now, format_datetime(now, usegmt=True))
+        _LAST_DATE[:] = [last]
+    return last[1]
 
 
 def _headers(request_id: str, now: datetime) -> dict[str, str]:

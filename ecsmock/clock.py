@@ -18,6 +18,10 @@ from ecsmock.errors import ClockError
 Action = Callable[[], None]
 
 DEFAULT_MAX_STEPS = 100_000
+# `advance` counts actions per window of simulated time: a long span of ordinary work
+# (weeks of services replacing tasks) never trips the guard, work that reschedules itself
+# without the clock moving on does.
+RUNAWAY_WINDOW = timedelta(seconds=1)
 
 
 @dataclass(order=True, slots=True)
@@ -45,7 +49,10 @@ def _as_delta(delta: float | timedelta) -> timedelta:
         raise ClockError(f"a delay is seconds (int or float) or a timedelta, not {delta!r}")
     if not math.isfinite(delta):
         raise ClockError(f"a delay must be a finite number of seconds, not {delta!r}")
-    return timedelta(seconds=delta)
+    try:
+        return timedelta(seconds=delta)
+    except OverflowError:
+        raise ClockError(f"a delay of {delta!r} seconds is too long for a datetime") from None
 
 
 def _as_instant(when: datetime, what: str) -> datetime:
@@ -55,6 +62,13 @@ def _as_instant(when: datetime, what: str) -> datetime:
         raise ClockError(f"{what} needs an aware datetime (give it a tzinfo), not {when!r}")
     # Kept in UTC so that every instant the model stamps reads the same way.
     return when.astimezone(UTC)
+
+
+def _later(now: datetime, delta: timedelta) -> datetime:
+    try:
+        return now + delta
+    except OverflowError:
+        raise ClockError(f"{delta} from {now.isoformat()} is past the year 9999") from None
 
 
 def _check_max_steps(max_steps: int) -> None:
@@ -122,7 +136,7 @@ class SimulatedClock:
             delta = _as_delta(after)
             if delta < timedelta(0):
                 raise ClockError(f"cannot schedule {delta} in the past; delays are >= 0")
-            due = self._now + delta
+            due = _later(self._now, delta)
         else:
             assert at is not None
             due = _as_instant(at, "schedule(at=...)")
@@ -165,15 +179,16 @@ class SimulatedClock:
 
         Args:
             when: the aware instant to move to (not before now).
-            max_steps: the most actions to run on the way (a guard against an action that
-                keeps rescheduling itself without delay).
+            max_steps: the most actions to run within any one simulated second (a guard
+                against work that keeps rescheduling itself without the clock moving on;
+                a long span of ordinary work never reaches it).
 
         Returns:
             The number of actions run.
 
         Raises:
-            ClockError: `when` is before now, or naive; or `max_steps` actions ran and
-                more are still due by `when`.
+            ClockError: `when` is before now, or naive; or `max_steps` actions ran within
+                one simulated second and more are still due by `when`.
         """
         target = _as_instant(when, "advance_to()")
         if target < self._now:
@@ -182,12 +197,16 @@ class SimulatedClock:
                 f"{self._now.isoformat()}"
             )
         _check_max_steps(max_steps)
-        ran = 0
+        ran = window_ran = 0
+        window_end = _later(self._now, RUNAWAY_WINDOW)
         while (due := self.peek()) is not None and due <= target:
-            if ran >= max_steps:
-                raise self._busy(max_steps, f"before reaching {target.isoformat()}")
+            if due >= window_end:
+                window_end, window_ran = _later(due, RUNAWAY_WINDOW), 0
+            elif window_ran >= max_steps:
+                raise self._busy(max_steps, f"within one second, before {target.isoformat()}")
             self.step()
             ran += 1
+            window_ran += 1
         self._now = target
         return ran
 
@@ -203,7 +222,7 @@ class SimulatedClock:
         step = _as_delta(delta)
         if step < timedelta(0):
             raise ClockError(f"the clock never goes backwards: advance({delta!r}) is negative")
-        return self.advance_to(self._now + step, max_steps)
+        return self.advance_to(_later(self._now, step), max_steps)
 
     @property
     def busy(self) -> bool:

@@ -28,7 +28,7 @@ class ClockError(ECSMockError, ValueError):
 
 
 class OptionError(ECSMockError, ValueError):
-    """An option given to `mock_ecs(...)` is not valid."""
+    """An option given to `mock_ecs(...)`, or an argument of a handle method, is not valid."""
 
 
 class ServiceError(Exception):
