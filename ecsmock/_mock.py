@@ -16,6 +16,7 @@ from ecsmock._events import EventLog, task_event_builder
 from ecsmock._faults import Faults, script_container
 from ecsmock._ids import IdGenerator
 from ecsmock._instances import InstanceHelpers
+from ecsmock._moto.bridge import attach as attach_moto
 from ecsmock._options import CallRecord, Options, default_start
 from ecsmock.api import REGISTRY
 from ecsmock.api.events import instance_state_change, service_event, task_state_change
@@ -85,6 +86,7 @@ class ECSMock(InstanceHelpers, DeploymentHelpers):
         self._world = World(seed=self.options.seed, start=start, timing=self.timing)
         self._world.events = EventLog(self.options.max_events, self._lock)
         self._world.on_new_backend = self._wire_backend
+        attach_moto(self._world, self.options.moto_checks)
         self._request_ids = IdGenerator(self.options.seed ^ 0x5EED)
         self._event_ids = IdGenerator(self.options.seed ^ 0xE7E7)
         self.calls = []
@@ -352,6 +354,7 @@ def mock_ecs(
     sync_wall_clock: bool = ...,
     strict: bool = ...,
     max_events: int | None = ...,
+    moto_checks: bool = ...,
 ) -> ECSMock: ...
 def mock_ecs(target: Any = None, /, **options: Any) -> Any:
     """Mock Amazon ECS for every botocore/boto3 client in the process.
@@ -366,7 +369,9 @@ def mock_ecs(target: Any = None, /, **options: Any) -> Any:
             `timing` ("realistic", "instant" or a `TimingProfile`), `sync_wall_clock`
             (keep `datetime.now()` equal to the simulated clock through freezegun),
             `strict` (validate every response against the botocore output shape),
-            `max_events` (keep only the newest events in `ecs.events`; None: all).
+            `max_events` (keep only the newest events in `ecs.events`; None: all),
+            `moto_checks` (beside moto's `mock_aws`: refuse what moto's state lacks, such
+            as subnets, secrets or images; False keeps only what ecsmock writes there).
     """
     mock = ECSMock(**options)
     if target is None:

@@ -35,6 +35,7 @@ class Options:
     sync_wall_clock: bool = False
     strict: bool = False
     max_events: int | None = None
+    moto_checks: bool = True
 
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
@@ -49,7 +50,7 @@ class Options:
                 "start must be an aware datetime (with a tzinfo), e.g. "
                 f"datetime(2026, 1, 1, tzinfo=UTC), not {start!r}"
             )
-        for name in ("sync_wall_clock", "strict"):
+        for name in ("sync_wall_clock", "strict", "moto_checks"):
             if not isinstance(getattr(self, name), bool):
                 raise OptionError(f"{name} must be True or False, not {getattr(self, name)!r}")
         resolve(self.timing)

@@ -28,7 +28,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**options): run the test inside mock_ecs(**options) "
-        "(seed, account_id, start, timing, sync_wall_clock, strict).",
+        "(seed, account_id, start, timing, sync_wall_clock, strict, moto_checks).",
     )
 
 

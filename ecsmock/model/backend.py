@@ -31,6 +31,7 @@ from ecsmock.model.clusters.ops import ClusterOps
 from ecsmock.model.services.ops import ServiceOps
 from ecsmock.model.services.task_set_ops import TaskSetOps
 from ecsmock.model.tasks.ops import TaskOps
+from ecsmock.model.tasks.outside import NOWHERE, Outside
 from ecsmock.model.timing import REALISTIC, TimingProfile
 
 __all__ = ["Backend", "Tagged"]
@@ -72,11 +73,14 @@ class Backend:
         ids: IdGenerator,
         timing: TimingProfile = REALISTIC,
         behaviour: Behaviour | None = None,
+        outside: Outside | None = None,
     ) -> None:
         self.account = account
         self.region = region
         self.clock = clock
         self.ids = ids
+        # The services around ECS (EC2, CloudWatch Logs, ...) as this backend sees them.
+        self.outside = outside or NOWHERE
         self.clusters: dict[str, Cluster] = {}
         self.settings = AccountSettings(account)
         self.cluster_ops = ClusterOps(self)

@@ -10,6 +10,7 @@ from ecsmock._ids import IdGenerator
 from ecsmock.clock import SimulatedClock
 from ecsmock.model.backend import Backend
 from ecsmock.model.behaviour import Behaviour
+from ecsmock.model.tasks.outside import Outside
 from ecsmock.model.timing import TimingProfile
 
 
@@ -26,14 +27,18 @@ class World:
         self.events: Any = []
         # Called with each backend when it is made (the mock wires event publishing here).
         self.on_new_backend: Callable[[Backend], None] | None = None
+        # Makes the `Outside` of each new backend from its account and region (None: the
+        # model alone, nothing around it).
+        self.outside: Callable[[str, str], Outside] | None = None
 
     def backend(self, account: str, region: str) -> Backend:
         """The backend of `account` in `region`, made on first use."""
         key = (account, region)
         found = self.backends.get(key)
         if found is None:
+            outside = self.outside(account, region) if self.outside is not None else None
             found = self.backends[key] = Backend(
-                account, region, self.clock, self.ids, self.timing, self.behaviour
+                account, region, self.clock, self.ids, self.timing, self.behaviour, outside
             )
             if self.on_new_backend is not None:
                 self.on_new_backend(found)

@@ -24,6 +24,8 @@ FORBIDDEN = (
     "ecsmock.pytest_plugin",
     "botocore",
     "boto3",
+    "moto",
+    "ecsmock._moto",
 )
 PACKAGES = {"tasks", "services", "capacity", "clusters"}
 

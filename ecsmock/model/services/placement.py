@@ -156,6 +156,7 @@ def task_spec_for(service: Service, deployment: Deployment) -> TaskSpec:
         if rules.launch_of(revision.launch_type, revision.strategy) == "FARGATE"
         else None,
         service_name=service.name,
+        network=rules.eni_settings(revision.network),
     )
 
 

@@ -131,6 +131,7 @@ def check_create(backend: Backend, cluster: Cluster, req: ServiceRequest) -> Tas
         return None
     td = backend.tasks.definitions.runnable(req.task_definition)
     check_launch(cluster, td, req.launch, req.scheduling_strategy)
+    backend.outside.check_network(req.launch.network)
     launch_type, strategy = _resolved(cluster, req.launch)
     on = rules.launch_of(launch_type, strategy)
     rules.check_placement(td, req.placement_strategy, req.placement_constraints, on)
@@ -273,6 +274,7 @@ def _next_revision(
         ),
     )
     check_launch(cluster, td, merged, service.scheduling_strategy)
+    backend.outside.check_network(launch.network)
     launch_type, strategy = _resolved(cluster, merged)
     return Revision(
         arn=_revision_arn(backend, service),

@@ -129,6 +129,7 @@ class TaskSetOps:
         cluster = self.backend.active_cluster(req.cluster)
         td = self.backend.tasks.definitions.runnable(req.task_definition)
         check_launch(cluster, td, req.launch, service.scheduling_strategy)
+        self.backend.outside.check_network(req.launch.network)
         tag_rules.check_tags(req.tags)
         revision = self.revision(service, td, req.launch)
         return self.add(service, revision, req.scale, req.external_id, req.client_token, req.tags)

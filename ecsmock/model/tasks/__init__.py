@@ -9,6 +9,8 @@
 - `lifecycle`: the engine that walks a task through its statuses on the clock;
   `container_rules`: container start order, health checks, shutdown order;
   `needs`: what a task asks of a container instance.
+- `outside`: the hook through which a task's start and stop reach the services around
+  ECS (EC2, CloudWatch Logs, Secrets Manager, ECR); by default it does nothing.
 
 May use: `ecsmock.clock`, `ecsmock.errors`, `ecsmock._ids`, the top-level model modules
 (timing, behaviour, tags, retention), and the entities of `capacity` (container instances,

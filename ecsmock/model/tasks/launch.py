@@ -113,6 +113,13 @@ class Network:
     assign_public_ip: str = "DISABLED"
 
 
+def eni_settings(network: Network | None) -> tuple[tuple[str, ...], bool]:
+    """What an awsvpc task's ENI takes from the request: security groups, a public IP."""
+    if network is None:
+        return (), False
+    return tuple(network.security_groups), network.assign_public_ip == "ENABLED"
+
+
 def check_count(count: int) -> None:
     """1 to 10 tasks per call."""
     if count > MAX_COUNT:

@@ -19,6 +19,7 @@ from ecsmock._ids import IdGenerator
 from ecsmock.clock import SimulatedClock
 from ecsmock.model.behaviour import Behaviour
 from ecsmock.model.tasks import container_rules as rules
+from ecsmock.model.tasks.outside import NOWHERE, Outside, start_error
 from ecsmock.model.tasks.task import (
     EARLY_STOP_PATH,
     ESSENTIAL_EXITED_REASON,
@@ -52,12 +53,14 @@ class Lifecycle:
         ids: IdGenerator,
         behaviour: Behaviour,
         observer: Observer,
+        outside: Outside = NOWHERE,
     ) -> None:
         self.clock = clock
         self.timing = timing
         self.ids = ids
         self.behaviour = behaviour
         self.observer = observer
+        self.outside = outside  # the services around ECS (EC2, CloudWatch Logs, ...)
         # Told when a container's health changes (the service scheduler's hook).
         self.health_observer: Callable[[Task], None] | None = None
         # Told of a stop decision that is not reported as a change of its own (an EC2
@@ -107,6 +110,7 @@ class Lifecycle:
         task.connectivity_at = self.now
         if task.eni is not None:
             task.eni.attach(self.ids.hex32(), region=task.availability_zone[:-1])
+            self.outside.eni_attached(task)
         self._enter(task, S.PENDING)
         self._schedule_pull(task)
 
@@ -130,7 +134,7 @@ class Lifecycle:
             if error is not None:
                 container.reason = error
                 return error
-        return None
+        return start_error(self.outside, task)
 
     def _pulled(self, task: Task) -> None:
         task.pull_stopped_at = self.now
@@ -175,6 +179,7 @@ class Lifecycle:
         container.last_status = S.RUNNING
         container.started_at = self.now
         container.runtime_id = self._runtime_id(task)
+        self.outside.container_started(task, container)  # before a scripted exit at a tie
         self._script(task, container)
         self._schedule_health(task, container)
         if rules.guards_timeout(task, container):
@@ -378,6 +383,7 @@ class Lifecycle:
         for container in task.containers:
             if not container.exited:
                 self._container_stopped(container, container.exit_code, container.reason)
+        self.outside.task_stopped(task)
 
 
 def _noop() -> None:

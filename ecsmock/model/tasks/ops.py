@@ -51,7 +51,9 @@ class TaskOps:
         self.timing = timing
         self.definitions = TaskDefinitionStore(backend.arn, backend.settings.root)
         self.store = TaskStore(backend.region, backend.arn, backend.ids, backend.clock)
-        self.lifecycle = Lifecycle(backend.clock, timing, backend.ids, behaviour, self._observe)
+        self.lifecycle = Lifecycle(
+            backend.clock, timing, backend.ids, behaviour, self._observe, backend.outside
+        )
         self.ec2 = ec2.Ec2Placer(backend)
         self.lifecycle.decision_observer = self._decided
         self.publish: Publisher | None = None
@@ -100,6 +102,7 @@ class TaskOps:
 
     def _spec(self, cluster: Cluster, td: TaskDefinition, req: rules.RunRequest) -> TaskSpec:
         rules.check_network(td, req.network)
+        self.backend.outside.check_network(req.network)
         rules.check_started_by(req.started_by)
         sizes = rules.check_overrides(td, req)
         rules.check_request_tags(td, req)
@@ -120,6 +123,7 @@ class TaskOps:
             memory=req.task_memory,
             tags=task_tags,
             enable_execute_command=req.enable_execute_command,
+            network=rules.eni_settings(req.network),
         )
 
     def _place(
@@ -185,6 +189,8 @@ class TaskOps:
             if self.lifecycle.behaviour.capacity_short(provider):
                 failures.append((None, rules.CAPACITY_UNAVAILABLE))
                 continue
+            if placement.subnet is not None and placement.availability_zone is None:
+                placement.availability_zone = self.backend.outside.zone(placement.subnet)
             task = self.store.create(spec, placement)
             if placement.instance is not None and placement.need is not None:
                 self.backend.container_instances.placed(task, placement.instance, placement.need)

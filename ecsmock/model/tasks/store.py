@@ -59,6 +59,8 @@ class TaskSpec:
     enable_execute_command: bool = False
     platform_version: str | None = None
     service_name: str | None = None
+    # awsvpc: the security groups and whether a public IP is assigned (`launch.eni_settings`).
+    network: tuple[tuple[str, ...], bool] = ((), False)
 
 
 class TaskStore:
@@ -115,7 +117,13 @@ class TaskStore:
         )
         task.architecture = _architecture(td, placement)
         if placement.subnet is not None:
-            task.eni = Eni(attachment_id=self.ids.uuid(), subnet_id=placement.subnet)
+            groups, public_ip = spec.network
+            task.eni = Eni(
+                attachment_id=self.ids.uuid(),
+                subnet_id=placement.subnet,
+                security_groups=groups,
+                public_ip=public_ip,
+            )
         td.users += 1
         self.by_id[task_id] = task
         for key in self._keys(task):

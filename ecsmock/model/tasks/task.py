@@ -141,6 +141,9 @@ class Eni:
 
     attachment_id: str
     subnet_id: str
+    # The request's awsvpcConfiguration: security groups and whether a public IP is assigned.
+    security_groups: tuple[str, ...] = ()
+    public_ip: bool = False
     status: str = "PRECREATED"
     eni_id: str | None = None
     mac: str | None = None

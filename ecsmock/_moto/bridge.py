@@ -1,0 +1,56 @@
+"""The link between one mock and moto: the model's `Outside` hook, one per backend.
+
+`attach(world, checks)` gives each backend the world makes a `MotoOutside`. Each of its
+calls first asks whether moto's `mock_aws` is active now, and does nothing if not; with
+`checks` off (`mock_ecs(moto_checks=False)`) what would be refused for lack of something in
+moto goes ahead, and what ecsmock writes there is still written where it can be.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecsmock._moto import active, network
+from ecsmock.model.tasks.outside import Outside
+
+if TYPE_CHECKING:
+    from ecsmock.model.tasks.launch import Network
+    from ecsmock.model.tasks.task import Task
+    from ecsmock.model.world import World
+
+
+class MotoOutside(Outside):
+    """The services around ECS for one account and region, in moto's state."""
+
+    def __init__(self, account: str, region: str, checks: bool) -> None:
+        self.account = account
+        self.region = region
+        self.checks = checks
+
+    def check_network(self, network_config: Network | None) -> None:
+        """Refuse subnets and security groups moto's EC2 lacks (with checks on)."""
+        if network_config is not None and self.checks and active():
+            network.check(self.account, self.region, network_config)
+
+    def zone(self, subnet: str) -> str | None:
+        """The availability zone of a subnet moto holds."""
+        return network.zone(self.account, self.region, subnet) if active() else None
+
+    def eni_attached(self, task: Task) -> None:
+        """Make the task's ENI in moto's EC2; its private IP becomes the task's."""
+        if task.eni is not None and active():
+            network.create_eni(self.account, self.region, task.eni)
+
+    def task_stopped(self, task: Task) -> None:
+        """Delete the task's ENI."""
+        if task.eni is not None and active():
+            network.delete_eni(self.account, self.region, task.eni)
+
+
+def attach(world: World, checks: bool) -> None:
+    """Make every backend `world` creates from now on reach moto while it is active."""
+
+    def outside(account: str, region: str) -> Outside:
+        return MotoOutside(account, region, checks)
+
+    world.outside = outside

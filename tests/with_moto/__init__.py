@@ -1,0 +1,1 @@
+"""ecsmock beside moto's `mock_aws`: one AWS."""
