@@ -13,7 +13,7 @@ from moto import mock_aws
 import ecsmock
 from ecsmock import ECSMock, mock_ecs
 from ecsmock._moto import active
-from with_moto.world import START, client, fargate_definition
+from with_moto.world import ACCOUNT, START, client, describe, run_web, web
 
 NETWORK = {
     "awsvpcConfiguration": {
@@ -27,21 +27,20 @@ NETWORK = {
 def scenario(ecs: ECSMock) -> list[Any]:
     """A task's life, with every answer kept."""
     ecs_client = client("ecs")
-    ecs_client.create_cluster(clusterName="web")
-    fargate_definition(ecs_client, secrets=[{"name": "DB", "valueFrom": "/prod/db"}])
-    ran = ecs_client.run_task(
-        cluster="web", taskDefinition="web", launchType="FARGATE", networkConfiguration=NETWORK
+    web(
+        ecs_client,
+        secrets=[{"name": "DB", "valueFrom": "/prod/db"}],
+        image=f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/web:1",
+        logConfiguration={"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web"}},
     )
-    arn = ran["tasks"][0]["taskArn"]
-    answers: list[Any] = [ran]
+    task = run_web(ecs_client, NETWORK)
+    answers: list[Any] = [task]
     for seconds in (5, 30):
         ecs.advance(seconds)
-        answers.append(ecs_client.describe_tasks(cluster="web", tasks=[arn]))
-    ecs_client.stop_task(cluster="web", task=arn)
+        answers.append(describe(ecs_client, task["taskArn"]))
+    ecs_client.stop_task(cluster="web", task=task["taskArn"])
     ecs.settle()
-    answers.append(ecs_client.describe_tasks(cluster="web", tasks=[arn]))
-    for answer in answers:
-        answer.pop("ResponseMetadata")
+    answers.append(describe(ecs_client, task["taskArn"]))
     return [*answers, list(ecs.events)]
 
 
@@ -51,7 +50,7 @@ def test_with_checks_off_and_nothing_in_moto_every_answer_is_as_without_moto() -
     with mock_aws(), mock_ecs(strict=True, start=START, moto_checks=False) as beside:
         assert active()
         assert scenario(beside) == expected
-    assert expected[2]["tasks"][0]["lastStatus"] == "RUNNING"
+    assert expected[2]["lastStatus"] == "RUNNING"
 
 
 def test_moto_imported_but_not_active_changes_nothing() -> None:

@@ -14,10 +14,13 @@ from with_moto.world import (
     REGION,
     SESSION,
     START,
+    awsvpc,
     client,
     default_subnet,
-    fargate_definition,
+    describe,
     mocks,
+    run_web,
+    web,
 )
 
 SUBNET_MISSING = (
@@ -30,20 +33,8 @@ GROUP_MISSING = (
 )
 
 
-def network(subnet: str, groups: list[str] | None = None, public: bool = False) -> Any:
-    config: dict[str, Any] = {"subnets": [subnet]}
-    if groups is not None:
-        config["securityGroups"] = groups
-    config["assignPublicIp"] = "ENABLED" if public else "DISABLED"
-    return {"awsvpcConfiguration": config}
-
-
 def eni_details(task: dict[str, Any]) -> dict[str, str]:
     return {d["name"]: d["value"] for d in task["attachments"][0]["details"]}
-
-
-def describe(client: Any, arn: str) -> dict[str, Any]:
-    return client.describe_tasks(cluster="web", tasks=[arn])["tasks"][0]  # type: ignore[no-any-return]
 
 
 def enis(ec2: Any, eni_id: str) -> list[dict[str, Any]]:
@@ -53,19 +44,17 @@ def enis(ec2: Any, eni_id: str) -> list[dict[str, Any]]:
     return found["NetworkInterfaces"]  # type: ignore[no-any-return]
 
 
+def eni_of(ecs_client: Any, ec2: Any, arn: str) -> dict[str, Any]:
+    return enis(ec2, eni_details(describe(ecs_client, arn))["networkInterfaceId"])[0]
+
+
 def test_a_fargate_task_has_its_eni_in_ec2_until_it_is_stopped(
     both: ECSMock, ecs_client: Any, ec2: Any
 ) -> None:
     subnet = default_subnet(ec2)
     group = ec2.create_security_group(GroupName="web", Description="web")["GroupId"]
-    ecs_client.create_cluster(clusterName="web")
-    fargate_definition(ecs_client)
-    task = ecs_client.run_task(
-        cluster="web",
-        taskDefinition="web",
-        launchType="FARGATE",
-        networkConfiguration=network(subnet["SubnetId"], [group], public=True),
-    )["tasks"][0]
+    web(ecs_client)
+    task = run_web(ecs_client, awsvpc(subnet["SubnetId"], [group], public=True))
     assert task["availabilityZone"] == subnet["AvailabilityZone"] == "eu-west-1a"
     both.advance(60)
     task = describe(ecs_client, task["taskArn"])
@@ -104,16 +93,10 @@ def test_without_a_public_ip_or_groups_the_eni_has_the_vpc_default_group(
     aws: ECSMock, ecs_client: Any, ec2: Any
 ) -> None:
     subnet = default_subnet(ec2)
-    ecs_client.create_cluster(clusterName="web")
-    fargate_definition(ecs_client)
-    arn = ecs_client.run_task(
-        cluster="web",
-        taskDefinition="web",
-        launchType="FARGATE",
-        networkConfiguration=network(subnet["SubnetId"]),
-    )["tasks"][0]["taskArn"]
+    web(ecs_client)
+    arn = run_web(ecs_client, awsvpc(subnet["SubnetId"]))["taskArn"]
     aws.advance(60)
-    made = enis(ec2, eni_details(describe(ecs_client, arn))["networkInterfaceId"])[0]
+    made = eni_of(ecs_client, ec2, arn)
     default = ec2.describe_security_groups(
         Filters=[
             {"Name": "vpc-id", "Values": [subnet["VpcId"]]},
@@ -128,15 +111,8 @@ def test_a_run_launcher_reads_the_public_ip_and_tags_the_eni(
     aws: ECSMock, ecs_client: Any, ec2: Any
 ) -> None:
     """What run launchers do: wait for RUNNING, read the ENI back from EC2, tag it."""
-    subnet = default_subnet(ec2)
-    ecs_client.create_cluster(clusterName="web")
-    fargate_definition(ecs_client)
-    arn = ecs_client.run_task(
-        cluster="web",
-        taskDefinition="web",
-        launchType="FARGATE",
-        networkConfiguration=network(subnet["SubnetId"], public=True),
-    )["tasks"][0]["taskArn"]
+    web(ecs_client)
+    arn = run_web(ecs_client, awsvpc(default_subnet(ec2)["SubnetId"], public=True))["taskArn"]
     ecs_client.get_waiter("tasks_running").wait(cluster="web", tasks=[arn])
     eni_id = eni_details(describe(ecs_client, arn))["networkInterfaceId"]
     eni = SESSION.resource("ec2").NetworkInterface(eni_id)
@@ -149,17 +125,15 @@ def test_a_run_launcher_reads_the_public_ip_and_tags_the_eni(
 def test_service_tasks_get_enis_with_the_services_network(
     aws: ECSMock, ecs_client: Any, ec2: Any
 ) -> None:
-    subnet = default_subnet(ec2)
     group = ec2.create_security_group(GroupName="api", Description="api")["GroupId"]
-    ecs_client.create_cluster(clusterName="web")
-    fargate_definition(ecs_client)
+    web(ecs_client)
     ecs_client.create_service(
         cluster="web",
         serviceName="api",
         taskDefinition="web",
         desiredCount=2,
         launchType="FARGATE",
-        networkConfiguration=network(subnet["SubnetId"], [group]),
+        networkConfiguration=awsvpc(default_subnet(ec2)["SubnetId"], [group]),
     )
     aws.advance(120)
     arns = ecs_client.list_tasks(cluster="web", serviceName="api")["taskArns"]
@@ -174,42 +148,28 @@ def test_service_tasks_get_enis_with_the_services_network(
 def test_a_subnet_or_group_ec2_lacks_is_refused_as_ecs_refuses_it(
     both: ECSMock, ecs_client: Any, ec2: Any
 ) -> None:
-    subnet = default_subnet(ec2)
     group = ec2.create_security_group(GroupName="web", Description="web")["GroupId"]
-    ecs_client.create_cluster(clusterName="web")
-    fargate_definition(ecs_client)
-    real = subnet["SubnetId"]
+    web(ecs_client)
+    real = default_subnet(ec2)["SubnetId"]
     bad_subnet = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d", real]}}
     with pytest.raises(ClientError) as run_err:
-        ecs_client.run_task(
-            cluster="web",
-            taskDefinition="web",
-            launchType="FARGATE",
-            networkConfiguration=bad_subnet,
-        )
+        run_web(ecs_client, bad_subnet)
     assert run_err.value.response["Error"] == {
         "Code": "InvalidParameterException",
         "Message": SUBNET_MISSING.format(real=real),
     }
-    bad_group = network(real, [group, "sg-0badc0ffee"])
+    service = {"cluster": "web", "serviceName": "api", "taskDefinition": "web"}
     with pytest.raises(ClientError) as service_err:
         ecs_client.create_service(
-            cluster="web",
-            serviceName="api",
-            taskDefinition="web",
+            **service,
             desiredCount=1,
             launchType="FARGATE",
-            networkConfiguration=bad_group,
+            networkConfiguration=awsvpc(real, [group, "sg-0badc0ffee"]),
         )
     assert service_err.value.response["Error"]["Message"] == GROUP_MISSING.format(real=group)
     assert ecs_client.list_services(cluster="web")["serviceArns"] == []
     ecs_client.create_service(
-        cluster="web",
-        serviceName="api",
-        taskDefinition="web",
-        desiredCount=1,
-        launchType="FARGATE",
-        networkConfiguration=network(real, [group]),
+        **service, desiredCount=1, launchType="FARGATE", networkConfiguration=awsvpc(real)
     )
     with pytest.raises(ClientError) as update_err:
         ecs_client.update_service(cluster="web", service="api", networkConfiguration=bad_subnet)
@@ -219,55 +179,34 @@ def test_a_subnet_or_group_ec2_lacks_is_refused_as_ecs_refuses_it(
 def test_with_checks_off_a_subnet_moto_lacks_is_accepted_without_an_eni() -> None:
     with mocks(moto_checks=False) as ecs:
         ecs_client = client("ecs")
-        ecs_client.create_cluster(clusterName="web")
-        fargate_definition(ecs_client)
-        arn = ecs_client.run_task(
-            cluster="web",
-            taskDefinition="web",
-            launchType="FARGATE",
-            networkConfiguration=network("subnet-0a1b2c3d", ["sg-0badc0ffee"]),
-        )["tasks"][0]["taskArn"]
+        web(ecs_client)
+        arn = run_web(ecs_client, awsvpc("subnet-0a1b2c3d", ["sg-0badc0ffee"]))["taskArn"]
         ecs.advance(60)
         task = describe(ecs_client, arn)
         assert task["lastStatus"] == "RUNNING"
-        ec2 = client("ec2")
-        assert enis(ec2, eni_details(task)["networkInterfaceId"]) == []
+        assert enis(client("ec2"), eni_details(task)["networkInterfaceId"]) == []
         assert eni_details(task)["privateIPv4Address"].startswith("10.0.")  # ecsmock's own
 
 
 def test_with_checks_off_a_real_subnet_still_gets_the_eni() -> None:
     with mocks(moto_checks=False) as ecs:
         ec2 = client("ec2")
-        real = ec2.describe_subnets()["Subnets"][0]
+        real = default_subnet(ec2)
         ecs_client = client("ecs")
-        ecs_client.create_cluster(clusterName="web")
-        fargate_definition(ecs_client)
-        arn = ecs_client.run_task(
-            cluster="web",
-            taskDefinition="web",
-            launchType="FARGATE",
-            networkConfiguration=network(real["SubnetId"], ["sg-0badc0ffee"]),
-        )["tasks"][0]["taskArn"]
+        web(ecs_client)
+        arn = run_web(ecs_client, awsvpc(real["SubnetId"], ["sg-0badc0ffee"]))["taskArn"]
         ecs.advance(60)
-        made = enis(ec2, eni_details(describe(ecs_client, arn))["networkInterfaceId"])
-        assert [m["AvailabilityZone"] for m in made] == [real["AvailabilityZone"]]
+        assert eni_of(ecs_client, ec2, arn)["AvailabilityZone"] == real["AvailabilityZone"]
 
 
 def test_a_task_started_before_moto_is_left_alone_when_it_stops() -> None:
     with mock_ecs(strict=True, start=START) as ecs:
         ecs_client = client("ecs")
-        ecs_client.create_cluster(clusterName="web")
-        fargate_definition(ecs_client)
-        arn = ecs_client.run_task(
-            cluster="web",
-            taskDefinition="web",
-            launchType="FARGATE",
-            networkConfiguration=network("subnet-0a1b2c3d"),
-        )["tasks"][0]["taskArn"]
+        web(ecs_client)
+        arn = run_web(ecs_client, awsvpc("subnet-0a1b2c3d"))["taskArn"]
         ecs.advance(60)
         with mock_aws():
             ecs_client.stop_task(cluster="web", task=arn)
             ecs.advance(60)
             assert describe(ecs_client, arn)["lastStatus"] == "STOPPED"
-            ec2 = client("ec2")
-            assert ec2.describe_network_interfaces()["NetworkInterfaces"] == []
+            assert client("ec2").describe_network_interfaces()["NetworkInterfaces"] == []

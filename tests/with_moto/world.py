@@ -43,13 +43,38 @@ def default_subnet(ec2: Any) -> dict[str, Any]:
     return min(subnets["Subnets"], key=lambda s: s["AvailabilityZone"])
 
 
-def fargate_definition(client: Any, family: str = "web", **container: Any) -> None:
-    """Register a Fargate task definition with one container `app` (plus `container` keys)."""
+def web(client: Any, **container: Any) -> None:
+    """The cluster `web` and the Fargate definition `web`: one container `app` (nginx:1.27),
+    with `container`'s keys added."""
+    client.create_cluster(clusterName="web")
     client.register_task_definition(
-        family=family,
+        family="web",
         networkMode="awsvpc",
         requiresCompatibilities=["FARGATE"],
         cpu="256",
         memory="512",
+        executionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole",
         containerDefinitions=[{"name": "app", "image": "nginx:1.27", **container}],
     )
+
+
+def awsvpc(subnet: str, groups: list[str] | None = None, public: bool = False) -> Any:
+    """A networkConfiguration: one subnet, the groups if given, a public IP or not."""
+    config: dict[str, Any] = {"subnets": [subnet]}
+    if groups is not None:
+        config["securityGroups"] = groups
+    config["assignPublicIp"] = "ENABLED" if public else "DISABLED"
+    return {"awsvpcConfiguration": config}
+
+
+def run_web(client: Any, network: Any) -> dict[str, Any]:
+    """Run one `web` task on Fargate in the cluster `web`; the task RunTask answers."""
+    ran = client.run_task(
+        cluster="web", taskDefinition="web", launchType="FARGATE", networkConfiguration=network
+    )
+    return ran["tasks"][0]  # type: ignore[no-any-return]
+
+
+def describe(client: Any, arn: str) -> dict[str, Any]:
+    """The task as DescribeTasks shows it."""
+    return client.describe_tasks(cluster="web", tasks=[arn])["tasks"][0]  # type: ignore[no-any-return]
