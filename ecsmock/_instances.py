@@ -86,7 +86,8 @@ def add_container_instances(
         if provider is None or provider.asg is None:
             raise InstanceHelperError(
                 f"capacity_provider {capacity_provider!r} is not an Auto Scaling group capacity "
-                "provider of this account and region: create it first"
+                "provider of this account and region: create it first (ECS launches the "
+                "instances of Managed Instances providers itself)"
             )
     zones = list(availability_zones or [f"{backend.region}{s}" for s in "abc"])
     ops = backend.container_instances
@@ -128,6 +129,8 @@ def set_agent_connected(world: World, account: str, instance_arn: str, connected
         backend.container_instances.announce(found)
         if connected and backend.container_instances.capacity_hook is not None:
             backend.container_instances.capacity_hook(found.cluster_name)
+        if not connected:
+            backend.managed.impaired(found)  # auto repair of a Managed Instance
 
 
 class InstanceHelpers:

@@ -1,19 +1,20 @@
 """Capacity-provider operations: Create/Update/Delete/DescribeCapacityProviders.
 
-Auto Scaling group providers only: a `managedInstancesProvider` (Amazon ECS Managed
-Instances) raises `UnsupportedOperationError` naming what ecsmock does not model yet, as
-every feature ecsmock does not model does (never an answer ECS would not give).
+Auto Scaling group providers (`autoScalingGroupProvider`) and Amazon ECS Managed Instances
+providers (`managedInstancesProvider`, cluster-scoped; `ecsmock.api._managed`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ecsmock.api._managed import managed_in, managed_view, merged
 from ecsmock.api._params import check_include, check_max_items, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import tags_in, tags_view
-from ecsmock.errors import ClientException, InvalidParameterException, UnsupportedOperationError
+from ecsmock.errors import ClientException, InvalidParameterException
 from ecsmock.model.backend import Backend
+from ecsmock.model.capacity.managed import BOTH_KINDS
 from ecsmock.model.capacity.provider import (
     NO_ASG,
     AsgSettings,
@@ -26,10 +27,6 @@ from ecsmock.model.capacity.provider import (
 PROVIDER_FIELDS = ("TAGS",)
 MAX_DESCRIBE = 100
 MAX_PAGE = 10
-MANAGED_INSTANCES = (
-    "ecsmock does not model Amazon ECS Managed Instances capacity providers "
-    "(managedInstancesProvider) yet; only Auto Scaling group capacity providers."
-)
 # [U] ecsmock's wording: the `cluster` member is for Managed Instances providers only
 # (CreateCapacityProvider docs; terraform-provider-aws refuses it with an Auto Scaling group).
 CLUSTER_SCOPED_ONLY = (
@@ -47,13 +44,14 @@ SCALING_FIELDS = (
 
 def provider_view(provider: CapacityProvider, *, with_tags: bool) -> Body:
     """The CapacityProvider object (`tags` always present, empty unless asked for [O])."""
-    out: Body = {
-        "capacityProviderArn": provider.arn,
-        "name": provider.name,
-        "status": str(provider.status),
-    }
+    out: Body = {"capacityProviderArn": provider.arn, "name": provider.name}
+    if provider.cluster_name is not None:
+        out["cluster"] = provider.cluster_name
+    out["status"] = str(provider.status)
     if provider.asg is not None:
         out["autoScalingGroupProvider"] = _asg_view(provider.asg)
+    if provider.managed is not None:
+        out["managedInstancesProvider"] = managed_view(provider.managed)
     if provider.update_status is not None:
         out["updateStatus"] = str(provider.update_status)
     if provider.update_status_reason is not None:
@@ -109,15 +107,27 @@ def _update_in(raw: dict[str, Any]) -> AsgUpdate:
     )
 
 
-def _no_managed_instances(params: Params) -> None:
-    if params.get("managedInstancesProvider") is not None:
-        raise UnsupportedOperationError(MANAGED_INSTANCES)
+def _one_kind(params: Params) -> dict[str, Any] | None:
+    """The managedInstancesProvider given, if any; never with an autoScalingGroupProvider.
+
+    Raises:
+        ClientException: both were given [U].
+    """
+    raw = params.get("managedInstancesProvider")
+    if raw is not None and params.get("autoScalingGroupProvider") is not None:
+        raise ClientException(BOTH_KINDS)
+    return raw
 
 
 @operation("CreateCapacityProvider")
 def create_capacity_provider(backend: Backend, params: Params) -> Body:
-    """CreateCapacityProvider: an Auto Scaling group provider, ACTIVE at once."""
-    _no_managed_instances(params)
+    """CreateCapacityProvider: an Auto Scaling group or a Managed Instances provider."""
+    managed = _one_kind(params)
+    if managed is not None:
+        made = backend.capacity_providers.managed.create(
+            params["name"], params.get("cluster"), managed_in(managed), tags_in(params.get("tags"))
+        )
+        return _answer(made)
     if params.get("cluster") is not None:
         raise InvalidParameterException(CLUSTER_SCOPED_ONLY)
     raw = params.get("autoScalingGroupProvider")
@@ -131,8 +141,14 @@ def create_capacity_provider(backend: Backend, params: Params) -> Body:
 
 @operation("UpdateCapacityProvider")
 def update_capacity_provider(backend: Backend, params: Params) -> Body:
-    """UpdateCapacityProvider: managed scaling, termination protection and draining."""
-    _no_managed_instances(params)
+    """UpdateCapacityProvider: an Auto Scaling group or Managed Instances provider's settings."""
+    managed = _one_kind(params)
+    ops = backend.capacity_providers
+    if managed is not None:
+        found = ops.find(params["name"])
+        shown = found.managed.shown if found is not None and found.managed is not None else {}
+        settings = managed_in(merged(shown, managed))
+        return _answer(ops.update_managed(params["name"], params.get("cluster"), settings))
     if params.get("cluster") is not None:
         backend.cluster(params["cluster"])  # must exist; Auto Scaling group ones ignore it
     raw = params.get("autoScalingGroupProvider")
@@ -144,9 +160,10 @@ def update_capacity_provider(backend: Backend, params: Params) -> Body:
 @operation("DeleteCapacityProvider")
 def delete_capacity_provider(backend: Backend, params: Params) -> Body:
     """DeleteCapacityProvider: INACTIVE after a while; DELETE_FAILED while in a cluster."""
-    if params.get("cluster") is not None:
-        backend.cluster(params["cluster"])  # must exist; Auto Scaling group ones ignore it
-    return _answer(backend.capacity_providers.delete(params["capacityProvider"]))
+    cluster = params.get("cluster")
+    if cluster is not None:
+        backend.cluster(cluster)  # must exist; Auto Scaling group ones ignore it
+    return _answer(backend.capacity_providers.delete(params["capacityProvider"], cluster))
 
 
 @operation("DescribeCapacityProviders")
@@ -159,7 +176,10 @@ def describe_capacity_providers(backend: Backend, params: Params) -> Body:
     # `cluster` keeps only the providers associated with that cluster (its docs) [I].
     scope = None
     if params.get("cluster") is not None:
-        scope = set(backend.cluster(params["cluster"]).capacity_providers)
+        cluster = backend.cluster(params["cluster"])
+        scope = set(cluster.capacity_providers)
+        # Its Managed Instances providers belong to it whatever their status [I].
+        scope |= {p.name for p in ops.by_name.values() if p.cluster_name == cluster.name}
     failures: list[dict[str, str]] = []
     token = None
     if refs:

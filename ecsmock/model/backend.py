@@ -19,7 +19,9 @@ from ecsmock.errors import (
     ResourceNotFoundException,
 )
 from ecsmock.model.behaviour import Behaviour
+from ecsmock.model.capacity.instance import ContainerInstance
 from ecsmock.model.capacity.instance_ops import ContainerInstanceOps
+from ecsmock.model.capacity.managed_fleet import ManagedFleet
 from ecsmock.model.capacity.provider_ops import CapacityProviderOps
 from ecsmock.model.clusters import cluster as cl
 from ecsmock.model.clusters.account_settings import AccountSettings
@@ -89,9 +91,12 @@ class Backend:
         self.services = ServiceOps(self, timing)
         self.task_sets = TaskSetOps(self)
         self.container_instances = ContainerInstanceOps(self, timing)
+        self.managed = ManagedFleet(self, timing)
         watch = self.services.scheduler.capacity
         self.container_instances.capacity_hook = watch.capacity_changed
-        self.container_instances.drain_hook = watch.instance_draining
+        self.container_instances.drain_hook = self._instance_draining
+        self.container_instances.release_hook = self.managed.task_released
+        self.tasks.lifecycle.hold = self.managed.hold
         # Each taggable resource kind registers the resolver of its ARNs here.
         self.taggable: dict[str, TagResolver] = {
             "cluster": self._tagged_cluster,
@@ -102,6 +107,11 @@ class Backend:
             "capacity-provider": self.capacity_providers.tagged,
             "container-instance": self.container_instances.tagged,
         }
+
+    def _instance_draining(self, instance: ContainerInstance) -> None:
+        """An instance began DRAINING: services replace their tasks; ECS retires its own."""
+        self.services.scheduler.capacity.instance_draining(instance)
+        self.managed.instance_draining(instance)
 
     def arn(self, resource: str) -> str:
         """An ARN in this account and region."""
@@ -220,5 +230,6 @@ class Backend:
             self.services,
             self.task_sets,
             self.container_instances,
+            self.managed,
         )
         return out + [problem for part in parts for problem in part.invariants()]

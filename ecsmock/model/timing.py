@@ -41,6 +41,13 @@ class TimingProfile:
     # this long after the call ([S]: ECS answers *_IN_PROGRESS and finishes later).
     provider_update: float = 5.0
     provider_delete: float = 15.0
+    # A Managed Instances provider is PROVISIONING this long before it is ACTIVE [S]
+    # ("a capacity provider becomes ACTIVE quickly", hashicorp/terraform-provider-aws#48741).
+    provider_create: float = 10.0
+    # A Managed Instance boots and its agent registers (REGISTERING -> ACTIVE), and a
+    # retired one is terminated (DEREGISTERING -> INACTIVE), this long after ECS decides [S].
+    instance_launch: float = 30.0
+    instance_terminate: float = 30.0
     # UpdateContainerAgent: each agentUpdateStatus step (PENDING, STAGING, STAGED,
     # UPDATING, UPDATED) follows the previous one this long after [S].
     agent_update_step: float = 10.0
@@ -70,6 +77,9 @@ INSTANT = TimingProfile(
     task_set_recompute=0.0,
     provider_update=0.0,
     provider_delete=0.0,
+    provider_create=0.0,
+    instance_launch=0.0,
+    instance_terminate=0.0,
     agent_update_step=0.0,
 )
 

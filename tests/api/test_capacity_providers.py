@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ParamValidationError
 
-from ecsmock import ECSMock, UnsupportedOperationError, mock_ecs
+from ecsmock import ECSMock, mock_ecs
 
 ARN = "arn:aws:ecs:eu-west-1:123456789012:capacity-provider/"
 CLUSTER_ARN = "arn:aws:ecs:eu-west-1:123456789012:cluster/"
@@ -334,23 +334,6 @@ def test_create_refuses_the_cluster_parameter(client: Any) -> None:
         "The cluster parameter can only be specified for Amazon ECS Managed Instances capacity "
         "providers."
     )
-
-
-def test_managed_instances_providers_are_not_modelled(client: Any) -> None:
-    with pytest.raises(UnsupportedOperationError) as err:
-        client.create_capacity_provider(
-            name="mi",
-            cluster="web",
-            managedInstancesProvider={
-                "infrastructureRoleArn": "arn:aws:iam::123456789012:role/infra",
-                "instanceLaunchTemplate": {
-                    "ec2InstanceProfileArn": "arn:aws:iam::123456789012:instance-profile/p",
-                    "networkConfiguration": {"subnets": ["subnet-1"]},
-                },
-            },
-        )
-    assert "Managed Instances" in str(err.value)
-    assert "ecsmock" in str(err.value)
 
 
 # -- DescribeCapacityProviders ---------------------------------------------------------------

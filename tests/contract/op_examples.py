@@ -1,8 +1,9 @@
 """A small populated world for the contract tests, and one valid call per operation.
 
 `populate(client)` makes a few resources with whatever operations the registry has
-(an Auto Scaling group capacity provider `my-asg-provider`, clusters `default` and `web`,
-a deleted cluster `gone`, task definitions, a running task, an account setting) and
+(an Auto Scaling group capacity provider `my-asg-provider`, clusters `default` and `web`
+(with a Managed Instances provider `my-mi-provider`), a deleted cluster `gone`, task
+definitions, a running task, an account setting) and
 answers `Facts`: the names and ARNs it made, also as `hints` for the request strategies.
 `EXAMPLES` holds one valid request per operation, built from those facts; a registered
 operation without one fails `test_every_operation_has_an_example`.
@@ -100,7 +101,7 @@ class Facts:
         definitions = ["fam", "fam:1", "fam:2", "old:1", "old", "fam:99", TD_ARN + "fam:1"]
         every_task = self.task_arns + self.service_task_arns
         tasks = every_task + [arn.rsplit("/", 1)[-1] for arn in every_task]
-        providers = ["FARGATE", "FARGATE_SPOT", "my-asg-provider"]
+        providers = ["FARGATE", "FARGATE_SPOT", "my-asg-provider", "my-mi-provider"]
         instances = [*self.instance_arns, MISSING_INSTANCE]
         instances += [arn.rsplit("/", 1)[-1] for arn in instances]
         return {
@@ -132,7 +133,7 @@ class Facts:
             "key": ["team", "env", "aws:owner"],
             "tagKeys": ["team", "env", "aws:owner", "missing"],
             "value": ["enabled", "disabled", "enhanced", "on", "7", "payments"],
-            "name": ["app", "containerInsights", "my-asg-provider"],
+            "name": ["app", "containerInsights", "my-asg-provider", "my-mi-provider"],
             "autoScalingGroupArn": [GROUP_ARN + "my-asg", GROUP_ARN + "fresh-asg", "other-asg"],
             "image": ["nginx:latest", "public.ecr.aws/docker/library/busybox:latest"],
             "containerName": ["app"],
@@ -193,6 +194,8 @@ def populate(client: Any) -> Facts:
         call(client, "CreateCluster", {"clusterName": "gone"})
         if "DeleteCluster" in REGISTRY:
             call(client, "DeleteCluster", {"cluster": "gone"})
+        if "CreateCapacityProvider" in REGISTRY:
+            call(client, "CreateCapacityProvider", MI_PROVIDER)
     if "RegisterTaskDefinition" in REGISTRY:
         call(client, "RegisterTaskDefinition", FARGATE_TD)
         call(client, "RegisterTaskDefinition", FARGATE_TD)
@@ -335,6 +338,19 @@ ASG_PROVIDER: dict[str, Any] = {
         "managedScaling": {"status": "ENABLED", "targetCapacity": 90},
     },
     "tags": [{"key": "team", "value": "payments"}],
+}
+MI_PROVIDER: dict[str, Any] = {
+    "name": "my-mi-provider",
+    "cluster": "web",
+    "managedInstancesProvider": {
+        "infrastructureRoleArn": f"arn:aws:iam::{ACCOUNT}:role/ecsInfrastructureRole",
+        "instanceLaunchTemplate": {
+            "ec2InstanceProfileArn": f"arn:aws:iam::{ACCOUNT}:instance-profile/ecsInstanceRole",
+            "networkConfiguration": {"subnets": ["subnet-0a1b2c"], "securityGroups": ["sg-1"]},
+            "instanceRequirements": {"vCpuCount": {"min": 2}, "memoryMiB": {"min": 4096}},
+        },
+        "infrastructureOptimization": {"scaleInAfter": 60},
+    },
 }
 TASK_SET: dict[str, Any] = {
     "cluster": "web",
@@ -667,7 +683,13 @@ EXAMPLES: dict[str, Example] = {
     "DeleteCapacityProvider": _({"capacityProvider": PROVIDER_ARN + "my-asg-provider"}),
     "DescribeCapacityProviders": _(
         {
-            "capacityProviders": ["FARGATE", "my-asg-provider", "nope", PROVIDER_ARN + "gone"],
+            "capacityProviders": [
+                "FARGATE",
+                "my-asg-provider",
+                "my-mi-provider",
+                "nope",
+                PROVIDER_ARN + "gone",
+            ],
             "include": ["TAGS"],
         }
     ),

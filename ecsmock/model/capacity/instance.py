@@ -125,6 +125,11 @@ def instance_type(name: str | None) -> InstanceType | None:
     return None if name is None else _instance_types().get(name)
 
 
+def instance_types() -> dict[str, InstanceType]:
+    """Every EC2 instance type, by name (ECS picks from them for Managed Instances)."""
+    return _instance_types()
+
+
 @dataclass(frozen=True, slots=True)
 class Need:
     """What one task holds on its instance while it is not STOPPED (behaviour ref. 9.2)."""

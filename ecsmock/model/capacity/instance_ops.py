@@ -75,6 +75,8 @@ class Registration:
     # RegisterContainerInstance call keeps what its caller sent, plus what ECS reads off the
     # identity document.
     simulated_agent: bool = False
+    # REGISTERING: an instance ECS launched itself and is still booting (Managed Instances).
+    status: InstanceStatus = InstanceStatus.ACTIVE
 
 
 class ContainerInstanceOps:
@@ -90,6 +92,8 @@ class ContainerInstanceOps:
         # The scheduler's hooks: an instance began DRAINING, or can take tasks again.
         self.drain_hook: Callable[[ContainerInstance], None] | None = None
         self.capacity_hook: Callable[[str], None] | None = None
+        # Told when a task on an instance gave its holdings back (Managed Instances).
+        self.release_hook: Callable[[ContainerInstance], None] | None = None
         self._network: dict[str, str] = {}
 
     # -- lookup ---------------------------------------------------------------------------
@@ -194,6 +198,7 @@ class ContainerInstanceOps:
             ),
             capacity_provider_name=reg.capacity_provider_name,
             tags=dict(reg.tags),
+            status=reg.status,
         )
         instance.attributes = self._builtin_attributes(reg, zone, arch)
         instance.attributes.update(sent)
@@ -202,10 +207,11 @@ class ContainerInstanceOps:
         )
         self.by_cluster.setdefault(cluster.name, {})[instance_id] = instance
         self.by_arn[instance.arn] = instance
-        cluster.registered_instances_count += 1
         self.announce(instance, bump=False)
-        if self.capacity_hook is not None:
-            self.capacity_hook(cluster.name)
+        if instance.registered:
+            cluster.registered_instances_count += 1
+            if self.capacity_hook is not None:
+                self.capacity_hook(cluster.name)
         return instance
 
     def _builtin_attributes(
@@ -284,7 +290,8 @@ class ContainerInstanceOps:
             return instance
         if instance.tasks and not force:
             raise InvalidParameterException(HAS_TASKS)
-        cluster.registered_instances_count -= 1
+        if instance.registered:
+            cluster.registered_instances_count -= 1
         instance.status = InstanceStatus.INACTIVE
         orphans = list(instance.tasks.values())
         for task in orphans:
@@ -321,6 +328,8 @@ class ContainerInstanceOps:
             self.announce(instance)
             if self.capacity_hook is not None:
                 self.capacity_hook(instance.cluster_name)
+            if self.release_hook is not None:
+                self.release_hook(instance)
 
     def announce(self, instance: ContainerInstance, *, bump: bool = True) -> None:
         """A reported change: new version, and a Container Instance State Change event."""

@@ -63,7 +63,7 @@ class Placed:
     """
 
     placements: list[Placement]
-    failures: list[tuple[str, str]]
+    failures: list[tuple[str | None, str]]
     no_instances: bool = False
 
 
@@ -82,11 +82,12 @@ class Ec2Placer:
         return self._rng
 
     def instances(self, cluster: Cluster) -> list[ContainerInstance]:
-        """The cluster's instances, in registration order."""
+        """The cluster's instances but the Managed Instances, in registration order."""
+        managed = self.backend.managed.by_arn
         return [
             i
             for i in self.backend.container_instances.of_cluster(cluster.name)
-            if i.cluster_arn == cluster.arn
+            if i.cluster_arn == cluster.arn and i.arn not in managed
         ]
 
     def placements_for(
@@ -118,8 +119,11 @@ class Ec2Placer:
     def place(self, launch: Ec2Launch) -> Placed:
         """Place `launch.count` tasks; stop at the first that fits nowhere.
 
-        Tasks of one capacity provider go on that provider's instances.
+        Tasks of one capacity provider go on that provider's instances; ECS launches the
+        instances of a Managed Instances provider itself (`capacity.managed_fleet`), and
+        keeps them for that provider's tasks [I].
         """
+        managed = self.backend.managed
         everything = self.instances(launch.cluster)
         td = launch.spec.definition
         need = need_of(launch.spec)
@@ -128,6 +132,13 @@ class Ec2Placer:
         subnets = launch.network.subnets if launch.network is not None else []
         # One placement call per provider run keeps this call's load in view.
         for provider, count in _runs(providers):
+            if managed.manages(provider):
+                assert provider is not None
+                made, failures = managed.place(launch, provider, count, need, len(placements))
+                placements += made
+                if failures:
+                    return Placed(placements, failures)
+                continue
             pool = everything
             if provider is not None:
                 pool = [i for i in everything if i.capacity_provider_name == provider]
@@ -146,7 +157,7 @@ class Ec2Placer:
                 subnet = _subnet(subnets, len(placements))
                 placements.append(placement_on(td, instance, need, provider, subnet))
             if len(outcome.chosen) < count:
-                return Placed(placements, outcome.failures)
+                return Placed(placements, list(outcome.failures))
         return Placed(placements, [])
 
 
@@ -203,7 +214,7 @@ def on_instances(
     need = need_of(spec)
     constraints = definition_constraints(spec.definition)
     placements: list[Placement] = []
-    failures: list[tuple[str, str]] = []
+    failures: list[tuple[str | None, str]] = []
     tally = placement.Tally()
     for ref in refs:
         instance = ops.find(cluster, ref)

@@ -3,7 +3,8 @@
 Behaviour reference 10. The built-ins FARGATE and FARGATE_SPOT exist in every account and
 region, are ACTIVE, have no `autoScalingGroupProvider` and can only be associated with
 clusters. Auto Scaling group (EC2_AUTOSCALING) providers are made by the user; their
-operations and lifecycle are in `capacity.provider_ops`.
+operations and lifecycle are in `capacity.provider_ops`. Managed Instances providers
+(`capacity.managed`) belong to one cluster; `capacity.managed_provider` has their lifecycle.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from ecsmock.clock import Scheduled
 from ecsmock.errors import ClientException
 from ecsmock.model import tags
+from ecsmock.model.capacity.managed import ManagedSettings
 
 NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,255}")
 RESERVED_PREFIXES = ("aws", "ecs", "fargate")
@@ -198,7 +200,7 @@ def _given(new: str | None, current: str) -> str:
 
 @dataclass(slots=True, kw_only=True)
 class CapacityProvider:
-    """A capacity provider of one account and region (built-in or Auto Scaling group)."""
+    """A capacity provider of one account and region: built-in, ASG or Managed Instances."""
 
     name: str
     arn: str
@@ -207,22 +209,26 @@ class CapacityProvider:
     update_status: UpdateStatus | None = None
     update_status_reason: str | None = None
     asg: AsgSettings | None = None
+    # A Managed Instances provider's settings and the cluster it belongs to.
+    managed: ManagedSettings | None = None
+    cluster_name: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
-    # The settings an update in progress will apply, and the timer of that update or of a
-    # deletion in progress; the purge of an INACTIVE provider.
-    pending: AsgSettings | None = None
+    # The settings an update in progress will apply, and the timer of that update, of a
+    # creation or of a deletion in progress; the purge of an INACTIVE provider.
+    pending: AsgSettings | ManagedSettings | None = None
     timer: Scheduled | None = None
     purge: Scheduled | None = None
 
     @property
     def builtin(self) -> bool:
         """Whether this is FARGATE or FARGATE_SPOT."""
-        return self.asg is None
+        return self.type in (ProviderType.FARGATE, ProviderType.FARGATE_SPOT)
 
     @property
     def busy(self) -> bool:
-        """Whether an update or a deletion is in progress."""
+        """Whether a creation, an update or a deletion is in progress."""
         return self.update_status in (
+            UpdateStatus.CREATE_IN_PROGRESS,
             UpdateStatus.UPDATE_IN_PROGRESS,
             UpdateStatus.DELETE_IN_PROGRESS,
         )

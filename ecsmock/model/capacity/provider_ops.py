@@ -16,7 +16,8 @@
   (hashicorp/terraform-provider-aws#48156, ekristen/aws-nuke#542 [O]).
 
 Associations live on the clusters (`Cluster.capacity_providers`); an Auto Scaling group
-provider may be in at most one cluster at a time (CapacityProvider docs [M]).
+provider may be in at most one cluster at a time (CapacityProvider docs [M]). Managed
+Instances providers are created in their cluster (`capacity.managed_provider`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ from ecsmock._ids import parse_arn
 from ecsmock.clock import Scheduled
 from ecsmock.errors import ClientException, InvalidParameterException, UpdateInProgressException
 from ecsmock.model import tags
+from ecsmock.model.capacity.managed import (
+    BEING_CREATED,
+    NOT_ASSOCIABLE,
+    WRONG_KIND,
+    ManagedSettings,
+)
+from ecsmock.model.capacity.managed_provider import ManagedProviders
 from ecsmock.model.capacity.provider import (
     ALREADY_EXISTS,
     ASG_IN_USE,
@@ -78,8 +86,10 @@ class CapacityProviderOps:
             )
             for name in FARGATE_PROVIDERS
         }
-        # Auto Scaling group providers by name, in creation order (INACTIVE until purged).
+        # Auto Scaling group and Managed Instances providers by name, in creation order
+        # (INACTIVE until purged).
         self.by_name: dict[str, CapacityProvider] = {}
+        self.managed = ManagedProviders(self, timing)
 
     # -- lookup ---------------------------------------------------------------------------
 
@@ -175,18 +185,44 @@ class CapacityProviderOps:
             UpdateInProgressException: an update or a deletion is in progress [U].
         """
         provider = self._own(ref, "updated")
-        assert provider.asg is not None
+        if provider.asg is None:
+            kind = "an Auto Scaling group"
+            raise ClientException(WRONG_KIND.format(name=provider.name, kind=kind))
         new = update.applied_to(provider.asg)
         check_managed(new)
+        self.start_update(provider, new)
+        return provider
+
+    def update_managed(
+        self, ref: str, cluster_ref: str | None, settings: ManagedSettings
+    ) -> CapacityProvider:
+        """UpdateCapacityProvider with a managedInstancesProvider (see `managed_provider`).
+
+        Raises:
+            ClientException: a built-in, an unknown, INACTIVE or Auto Scaling group
+                provider, another cluster, or a bad value.
+            UpdateInProgressException: a creation, update or deletion is in progress [U].
+        """
+        provider = self._own(ref, "updated")
+        if provider.managed is None:
+            kind = "a Managed Instances"
+            raise ClientException(WRONG_KIND.format(name=provider.name, kind=kind))
+        return self.managed.update(provider, cluster_ref, settings)
+
+    def start_update(self, provider: CapacityProvider, new: AsgSettings | ManagedSettings) -> None:
+        """UPDATE_IN_PROGRESS now; `new` applies `timing.provider_update` later.
+
+        Raises:
+            UpdateInProgressException: a creation, update or deletion is in progress [U].
+        """
         if provider.busy:
             raise _busy(provider)
         provider.pending = new
         provider.update_status = UpdateStatus.UPDATE_IN_PROGRESS
         provider.update_status_reason = None
         provider.timer = self._schedule(self._updated(provider), self.update_delay)
-        return provider
 
-    def delete(self, ref: str) -> CapacityProvider:
+    def delete(self, ref: str, cluster_ref: str | None = None) -> CapacityProvider:
         """DeleteCapacityProvider: DELETE_IN_PROGRESS, INACTIVE `timing.provider_delete` later.
 
         A provider associated with a cluster gets DELETE_FAILED and a reason instead; a
@@ -201,6 +237,8 @@ class CapacityProviderOps:
             return provider
         if provider.busy:
             raise _busy(provider)
+        if provider.managed is not None:
+            return self.managed.delete(provider, cluster_ref)
         cluster = self.cluster_of(provider.name)
         if cluster is not None:
             provider.update_status = UpdateStatus.DELETE_FAILED
@@ -216,8 +254,10 @@ class CapacityProviderOps:
 
     def _updated(self, provider: CapacityProvider) -> Callable[[], None]:
         def done() -> None:
-            if provider.pending is not None:
+            if isinstance(provider.pending, AsgSettings):
                 provider.asg = provider.pending
+            elif provider.pending is not None:
+                provider.managed = provider.pending
             provider.pending = None
             provider.timer = None
             provider.update_status = UpdateStatus.UPDATE_COMPLETE
@@ -254,6 +294,8 @@ class CapacityProviderOps:
                 raise InvalidParameterException(NOT_ACTIVE.format(name=name))
             if provider.update_status is UpdateStatus.DELETE_IN_PROGRESS:
                 raise InvalidParameterException(BEING_DELETED.format(name=name))
+            if provider.managed is not None and provider.cluster_name != cluster_name:
+                raise InvalidParameterException(NOT_ASSOCIABLE)
             other = None if provider.builtin else self.cluster_of(name)
             if other is not None and other.name != cluster_name:
                 raise InvalidParameterException(
@@ -313,11 +355,14 @@ class CapacityProviderOps:
                 if key in groups:
                     out.append(f"providers {groups[key]} and {name} share group {key}")
                 groups[key] = name
-        return out
+        return out + self.managed.invariants()
 
 
 def _busy(provider: CapacityProvider) -> UpdateInProgressException:
-    """The refusal of a change while an update or a deletion is in progress [U]."""
-    deleting = provider.update_status is UpdateStatus.DELETE_IN_PROGRESS
-    text = DELETE_UNDER_WAY if deleting else BEING_UPDATED
+    """The refusal of a change while a creation, update or deletion is in progress [U]."""
+    texts = {
+        UpdateStatus.DELETE_IN_PROGRESS: DELETE_UNDER_WAY,
+        UpdateStatus.CREATE_IN_PROGRESS: BEING_CREATED,
+    }
+    text = texts.get(provider.update_status or UpdateStatus.UPDATE_IN_PROGRESS, BEING_UPDATED)
     return UpdateInProgressException(text.format(name=provider.name))

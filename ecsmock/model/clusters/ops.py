@@ -166,11 +166,17 @@ class ClusterOps:
         """
         cluster = self.backend.active_cluster(ref)
         self._check_providers(providers, cluster.name)
-        cl.check_strategy(strategy, providers)
+        # A cluster keeps its Managed Instances providers whether listed or not [I].
+        kept = [
+            name
+            for name in self.backend.capacity_providers.managed.scoped_to(cluster.name)
+            if name not in providers
+        ]
+        cl.check_strategy(strategy, providers + kept)
         for name in cluster.capacity_providers:
-            if name not in providers and self.provider_in_use(cluster, name):
+            if name not in providers + kept and self.provider_in_use(cluster, name):
                 raise ResourceInUseException(cl.PROVIDER_IN_USE)
-        cluster.capacity_providers = list(providers)
+        cluster.capacity_providers = list(providers) + kept
         cluster.default_strategy = list(strategy)
         return cluster
 

@@ -1,12 +1,11 @@
 """The task lifecycle engine: transitions scheduled on the simulated clock.
 
 The paths are data (`START_PATH`, `STOP_PATH`, `EARLY_STOP_PATH` in `tasks.task`); this
-module decides how long each phase lasts (from the timing profile) and what each state
-sets when entered. Containers start in their `dependsOn` order while the task is PENDING
-(rules in `tasks.container_rules`); the task goes RUNNING once every container has started, as
-the ECS agent moves a task on when its slowest container does. Every lastStatus change
-and the stop decision are reported to the observer, which keeps counters and emits
-"ECS Task State Change" events.
+module decides how long each phase lasts (timing profile) and what each state sets. Containers
+start in their `dependsOn` order while the task is PENDING (`tasks.container_rules`); the task
+goes RUNNING once every container has started, as the agent moves a task on when its slowest
+container does. Every lastStatus change and the stop decision go to the observer (counters,
+"ECS Task State Change" events).
 """
 
 from __future__ import annotations
@@ -66,6 +65,8 @@ class Lifecycle:
         # Told of a stop decision that is not reported as a change of its own (an EC2
         # bridge task stopped before it started), so indexes and schedulers still see it.
         self.decision_observer: Callable[[Task], None] | None = None
+        # True keeps a new task in its first status until `proceed` (its instance booting).
+        self.hold: Callable[[Task], bool] | None = None
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -100,6 +101,13 @@ class Lifecycle:
         if task.platform is Platform.EC2_BRIDGE:
             task.connectivity_at = task.created_at
         self.observer(task, None)
+        if self.hold is None or not self.hold(task):
+            self.proceed(task)
+
+    def proceed(self, task: Task) -> None:
+        """Schedule what follows a task's first status (at its start, or once released)."""
+        if task.stopping or task.timer is not None:
+            return
         if task.last_status is S.PROVISIONING:
             seconds = self._phase(self.timing.provisioning, task)
             self._later(task, seconds, lambda: self._pending(task))
@@ -318,7 +326,7 @@ class Lifecycle:
     def _walk(self, task: Task, path: tuple[TaskStatus, ...], merged: bool) -> None:
         """Enter path[0] now; the phase decides when the rest follows."""
         status, rest = path[0], path[1:]
-        proceed = (lambda: self._walk(task, rest, merged)) if rest else _noop
+        proceed = (lambda: self._walk(task, rest, merged)) if rest else (lambda: None)
         if status is S.STOPPED:
             self._stopped(task)
             self._enter(task, status, bump=False if merged else None)
@@ -384,10 +392,6 @@ class Lifecycle:
             if not container.exited:
                 self._container_stopped(container, container.exit_code, container.reason)
         self.outside.task_stopped(task)
-
-
-def _noop() -> None:
-    return None
 
 
 def _exit_action(engine: Lifecycle, container: Container, code: int) -> Callable[[], None]:

@@ -61,6 +61,7 @@ class TaskSpec:
     service_name: str | None = None
     # awsvpc: the security groups and whether a public IP is assigned (`launch.eni_settings`).
     network: tuple[tuple[str, ...], bool] = ((), False)
+    daemon_name: str | None = None
 
 
 class TaskStore:
@@ -114,6 +115,7 @@ class TaskStore:
             platform_version=spec.platform_version,
             tags=dict(spec.tags),
             service_name=spec.service_name,
+            daemon_name=spec.daemon_name,
         )
         task.architecture = _architecture(td, placement)
         if placement.subnet is not None:
@@ -164,6 +166,8 @@ class TaskStore:
             keys.append((c, "startedBy", task.started_by))
         if task.service_name is not None:
             keys.append((c, "serviceName", task.service_name))
+        if task.daemon_name is not None:
+            keys.append((c, "daemonName", task.daemon_name))
         if task.container_instance_arn is not None:
             keys.append((c, "containerInstance", task.container_instance_arn))
         return keys

@@ -201,6 +201,8 @@ class Task:
     platform_version: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     service_name: str | None = None
+    # The daemon whose task this is (ListTasks' daemonName filter).
+    daemon_name: str | None = None
     # EC2 bridge/host tasks: (container name, containerPort, hostPort, protocol) bindings.
     bindings: list[Binding] = field(default_factory=list)
     # The `ecs.cpu-architecture` task attribute: its instance's, else its runtimePlatform's.
