@@ -73,6 +73,17 @@ def run(client: Any, count: int = 1, provider: str = "mi") -> dict[str, Any]:
     return answer
 
 
+def service(client: Any, count: int) -> None:
+    client.create_service(
+        cluster="web",
+        serviceName="api",
+        taskDefinition="app",
+        desiredCount=count,
+        capacityProviderStrategy=[{"capacityProvider": "mi", "weight": 1}],
+        networkConfiguration=NETWORK,
+    )
+
+
 def instances(client: Any, status: str | None = None) -> list[dict[str, Any]]:
     arns = client.list_container_instances(cluster="web", **({"status": status} if status else {}))[
         "containerInstanceArns"
@@ -290,14 +301,7 @@ def test_ec2_launches_do_not_use_managed_instances(client: Any, ecs: ECSMock) ->
 def test_a_service_spreads_over_the_zones_of_the_provider(client: Any, ecs: ECSMock) -> None:
     make(client, ecs)
     definition(client, cpu="1024", memory="2048")
-    client.create_service(
-        cluster="web",
-        serviceName="api",
-        taskDefinition="app",
-        desiredCount=3,
-        capacityProviderStrategy=[{"capacityProvider": "mi", "weight": 1}],
-        networkConfiguration=NETWORK,
-    )
+    service(client, 3)
     client.get_waiter("services_stable").wait(cluster="web", services=["api"])
     found = instances(client)
     assert sorted(attribute(i, "ecs.availability-zone") or "" for i in found) == [
@@ -311,13 +315,18 @@ def test_a_service_spreads_over_the_zones_of_the_provider(client: Any, ecs: ECSM
 # -- infrastructure optimization --------------------------------------------------------------
 
 
-def test_an_idle_instance_is_retired_after_scale_in_after(client: Any, ecs: ECSMock) -> None:
-    make(client, ecs, infrastructureOptimization={"scaleInAfter": 60})
+def run_then_stop(client: Any, ecs: ECSMock) -> None:
+    """A task runs on a new instance and is stopped: the instance is idle from now on."""
     definition(client)
     [task] = run(client)["tasks"]
     ecs.settle()
     client.stop_task(cluster="web", task=task["taskArn"])
     ecs.settle()
+
+
+def test_an_idle_instance_is_retired_after_scale_in_after(client: Any, ecs: ECSMock) -> None:
+    make(client, ecs, infrastructureOptimization={"scaleInAfter": 60})
+    run_then_stop(client, ecs)
     stopped_at = ecs.now()
     ecs.advance_to(stopped_at + timedelta(seconds=59))
     assert [i["status"] for i in instances(client)] == ["ACTIVE"]
@@ -344,11 +353,7 @@ def test_scale_in_after_minus_one_keeps_idle_instances(client: Any, ecs: ECSMock
 
 def test_the_default_scale_in_delay_is_five_minutes(client: Any, ecs: ECSMock) -> None:
     make(client, ecs)
-    definition(client)
-    [task] = run(client)["tasks"]
-    ecs.settle()
-    client.stop_task(cluster="web", task=task["taskArn"])
-    ecs.settle()
+    run_then_stop(client, ecs)
     ecs.advance(299)
     assert [i["status"] for i in instances(client)] == ["ACTIVE"]
     ecs.advance(1)
@@ -357,11 +362,7 @@ def test_the_default_scale_in_delay_is_five_minutes(client: Any, ecs: ECSMock) -
 
 def test_a_new_task_keeps_an_idle_instance(client: Any, ecs: ECSMock) -> None:
     make(client, ecs, infrastructureOptimization={"scaleInAfter": 60})
-    definition(client)
-    [task] = run(client)["tasks"]
-    ecs.settle()
-    client.stop_task(cluster="web", task=task["taskArn"])
-    ecs.settle()
+    run_then_stop(client, ecs)
     ecs.advance(30)
     [again] = run(client)["tasks"]
     ecs.advance(600)
@@ -376,14 +377,7 @@ def test_a_new_task_keeps_an_idle_instance(client: Any, ecs: ECSMock) -> None:
 def test_an_impaired_instance_is_drained_and_replaced(client: Any, ecs: ECSMock) -> None:
     make(client, ecs)
     definition(client)
-    client.create_service(
-        cluster="web",
-        serviceName="api",
-        taskDefinition="app",
-        desiredCount=1,
-        capacityProviderStrategy=[{"capacityProvider": "mi", "weight": 1}],
-        networkConfiguration=NETWORK,
-    )
+    service(client, 1)
     client.get_waiter("services_stable").wait(cluster="web", services=["api"])
     [first] = instances(client)
     [standalone] = run(client)["tasks"]
@@ -502,14 +496,7 @@ def test_update_refusals(client: Any, ecs: ECSMock) -> None:
 def test_delete_in_use_fails_then_retires_the_instances(client: Any, ecs: ECSMock) -> None:
     make(client, ecs)
     definition(client)
-    client.create_service(
-        cluster="web",
-        serviceName="api",
-        taskDefinition="app",
-        desiredCount=1,
-        capacityProviderStrategy=[{"capacityProvider": "mi", "weight": 1}],
-        networkConfiguration=NETWORK,
-    )
+    service(client, 1)
     ecs.settle()
     failed = client.delete_capacity_provider(capacityProvider="mi")["capacityProvider"]
     assert (failed["status"], failed["updateStatus"], failed["updateStatusReason"]) == (
