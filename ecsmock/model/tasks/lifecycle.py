@@ -1,11 +1,9 @@
 """The task lifecycle engine: transitions scheduled on the simulated clock.
 
-The paths are data (`START_PATH`, `STOP_PATH`, `EARLY_STOP_PATH` in `tasks.task`); this
-module decides how long each phase lasts (timing profile) and what each state sets. Containers
-start in their `dependsOn` order while the task is PENDING (`tasks.container_rules`); the task
-goes RUNNING once every container has started, as the agent moves a task on when its slowest
-container does. Every lastStatus change and the stop decision go to the observer (counters,
-"ECS Task State Change" events).
+The paths are data (`START_PATH`, `STOP_PATH`, `EARLY_STOP_PATH` in `tasks.task`); this module
+decides how long each phase lasts (timing profile) and what each state sets. Containers start
+in `dependsOn` order while the task is PENDING (`tasks.container_rules`); the task is RUNNING
+once all have started (as the agent does). Every change goes to the observer (counters, events).
 """
 
 from __future__ import annotations
@@ -60,12 +58,11 @@ class Lifecycle:
         self.behaviour = behaviour
         self.observer = observer
         self.outside = outside  # the services around ECS (EC2, CloudWatch Logs, ...)
-        # Told when a container's health changes (the service scheduler's hook).
+        # Hooks: a container's health changed (the scheduler); a stop decision reported with
+        # no change of its own (an EC2 bridge task stopped before starting); `hold` True keeps
+        # a new task in its first status until `proceed` (its Managed Instance booting).
         self.health_observer: Callable[[Task], None] | None = None
-        # Told of a stop decision that is not reported as a change of its own (an EC2
-        # bridge task stopped before it started), so indexes and schedulers still see it.
         self.decision_observer: Callable[[Task], None] | None = None
-        # True keeps a new task in its first status until `proceed` (its instance booting).
         self.hold: Callable[[Task], bool] | None = None
 
     # -- helpers ------------------------------------------------------------------------
