@@ -1,15 +1,18 @@
-"""Test helpers for staged deployments: what AWS does through Lambda, CloudWatch and ELB.
+"""Test helpers for deployments: what AWS does through Lambda, CloudWatch and ELB.
 
 `ecs.set_hook_handler(...)` stands in for the Lambda function of an AWS_LAMBDA lifecycle
-hook. Bad arguments raise `DeploymentHelperError` naming the argument.
+hook; `ecs.set_alarm_state(...)` sets a CloudWatch alarm's state, now or at a simulated
+instant. Bad arguments raise `DeploymentHelperError` naming the argument.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ecsmock.errors import ECSMockError
+from ecsmock.model.services.stages import STATES
 
 if TYPE_CHECKING:
     import threading
@@ -62,3 +65,61 @@ class DeploymentHelpers:
                 handlers.pop(function, None)
             else:
                 handlers[function] = handler
+
+    def set_alarm_state(
+        self,
+        alarm_name: str,
+        state: str,
+        *,
+        at: datetime | None = None,
+        after: float | timedelta | None = None,
+        region: str | None = None,
+    ) -> None:
+        """Set a CloudWatch alarm's state, now or at a simulated instant.
+
+        A deployment whose `deploymentConfiguration.alarms` names the alarm (enabled) fails
+        when the alarm goes into ALARM while it is watched, and rolls back with `rollback`.
+        Alarms start INSUFFICIENT_DATA.
+
+        Args:
+            alarm_name: the alarm's name, as `alarmNames` gives it.
+            state: "OK", "ALARM" or "INSUFFICIENT_DATA".
+            at: an aware datetime, not in the simulated past: change then.
+            after: seconds or a timedelta from now: change then (not with `at`).
+            region: only this region's alarm of that name (None: every region).
+        """
+        if not isinstance(alarm_name, str) or not alarm_name:
+            raise DeploymentHelperError(
+                f"alarm_name must be a non-empty string, not {alarm_name!r}"
+            )
+        if state not in STATES:
+            raise DeploymentHelperError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+        if region is not None and (not isinstance(region, str) or not region):
+            raise DeploymentHelperError(f"region must be a region name or None, not {region!r}")
+        with self._lock:
+            board = self.world.behaviour.alarms
+            when = self._when(at, after)
+            if when is None:
+                board.set(region, alarm_name, state)
+            else:
+                self.world.clock.schedule(lambda: board.set(region, alarm_name, state), at=when)
+
+    def _when(self, at: datetime | None, after: float | timedelta | None) -> datetime | None:
+        """The instant `at` or `after` names (None: now), checked."""
+        now = self.world.clock.now
+        if at is not None and after is not None:
+            raise DeploymentHelperError("give at or after, not both")
+        if at is not None:
+            if not isinstance(at, datetime) or at.tzinfo is None:
+                raise DeploymentHelperError(f"at must be an aware datetime, not {at!r}")
+            if at < now:
+                raise DeploymentHelperError(f"at {at.isoformat()} is before the simulated now")
+            return at
+        if after is None:
+            return None
+        if isinstance(after, bool) or not isinstance(after, int | float | timedelta):
+            raise DeploymentHelperError(f"after must be seconds or a timedelta, not {after!r}")
+        delta = after if isinstance(after, timedelta) else timedelta(seconds=after)
+        if delta < timedelta(0):
+            raise DeploymentHelperError(f"after must not be negative, not {after!r}")
+        return now + delta

@@ -47,3 +47,17 @@ def weights(d: Deployment, target: bool) -> dict[str, float]:
     if not target:
         test, production = 100.0 - test, 100.0 - production
     return {"requestedTestTrafficWeight": test, "requestedProductionTrafficWeight": production}
+
+
+def alarms_member(d: Deployment) -> dict[str, Any]:
+    """A ServiceDeployment's `alarms`: DISABLED (observed), or what is watched [M]."""
+    watch = d.alarm_watch
+    if watch is None:
+        return {"status": "DISABLED"}
+    status = watch.status
+    if status == "MONITORING" and d.deployment_status not in ("PENDING", "IN_PROGRESS"):
+        status = "MONITORING_COMPLETE"  # it ended some other way
+    out: dict[str, Any] = {"status": status, "alarmNames": list(watch.names)}
+    if watch.triggered:
+        out["triggeredAlarmNames"] = list(watch.triggered)
+    return out

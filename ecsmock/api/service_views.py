@@ -6,7 +6,7 @@ from typing import Any
 
 from ecsmock.api._fresh import fresh
 from ecsmock.api._views import strategy_view, tags_view
-from ecsmock.api.rollout_views import rollout_members, weights
+from ecsmock.api.rollout_views import alarms_member, rollout_members, weights
 from ecsmock.model.services.service import SERVICE_ROLE as _ROLE
 from ecsmock.model.services.service import (
     Deployment,
@@ -190,7 +190,7 @@ def service_deployment_view(d: Deployment, service: Service) -> dict[str, Any]:
         "status": d.deployment_status,
         "deploymentConfiguration": config_view(d.config),
         "deploymentCircuitBreaker": _breaker_view(d),
-        "alarms": {"status": "DISABLED"},
+        "alarms": alarms_member(d),
     }
     for key, value in (
         ("startedAt", d.started_at),

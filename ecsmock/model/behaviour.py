@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecsmock.errors import OptionError
+from ecsmock.model.services.stages import AlarmBoard
 
 DEFAULT_PULL_ERROR = (
     "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to "
@@ -83,6 +84,8 @@ class Behaviour:
     # The test's stand-ins for the Lambda functions of AWS_LAMBDA lifecycle hooks: function
     # ARN, function name or "*" (any function) -> a callable taking the hook's payload.
     hook_handlers: dict[str, HookHandler] = field(default_factory=dict)
+    # CloudWatch alarms' states, as deployments with `alarms` see them.
+    alarms: AlarmBoard = field(default_factory=AlarmBoard)
 
     def script_for(self, family: str, container: str, image: str) -> ContainerScript:
         """The newest script matching the container, else the default."""

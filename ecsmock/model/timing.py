@@ -33,6 +33,10 @@ class TimingProfile:
     # A RUNNING service task with no container health check counts as healthy this long
     # after it started (DeploymentConfiguration docs: "wait for 40 seconds").
     service_healthy_after: float = 40.0
+    # With CloudWatch alarms enabled, a rolling deployment stays IN_PROGRESS this long after
+    # it is steady, watching its alarms ("bake time"; ECS derives it from the alarms'
+    # configuration, which is not modelled) [S].
+    alarm_bake_time: float = 300.0
     # A task set's computedDesiredCount follows CreateTaskSet/UpdateTaskSet after this long
     # (observed 2-6 s, behaviour reference 8); a service's desiredCount change applies at
     # the scheduler's next pass.
@@ -74,6 +78,7 @@ INSTANT = TimingProfile(
     deprovisioning=(0.0, 0.0, 0.0),
     scheduler_delay=0.0,
     service_healthy_after=0.0,
+    alarm_bake_time=0.0,
     task_set_recompute=0.0,
     provider_update=0.0,
     provider_delete=0.0,

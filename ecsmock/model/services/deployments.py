@@ -19,6 +19,7 @@ from ecsmock.model.services.service import (
 
 if TYPE_CHECKING:
     from ecsmock.model.backend import Backend
+    from ecsmock.model.services.alarms import AlarmMonitor
     from ecsmock.model.services.scheduler import Scheduler, ServicePublisher
     from ecsmock.model.services.strategies import StagedFlow
     from ecsmock.model.timing import TimingProfile
@@ -31,6 +32,7 @@ class DeploymentFlow:
     timing: TimingProfile
     scheduler: Scheduler
     staged: StagedFlow
+    alarms: AlarmMonitor
     publish: ServicePublisher | None
 
     # -- deployments ----------------------------------------------------------------------
@@ -64,6 +66,7 @@ class DeploymentFlow:
             old.updated_at = now
         service.deployments.insert(0, deployment)
         self.staged.attach(service, deployment)
+        self.alarms.start(service, deployment)
         service.steady = False
         service.launch_failures = 0
         service.hold_until = None
@@ -104,6 +107,7 @@ class DeploymentFlow:
             deployment.finished_at = now
             deployment.deployment_status = "SUCCESSFUL"
         deployment.freeze_counts()
+        self.alarms.finish(deployment)
         if deployment.rollback_of is not None:
             self._rollback_ended(service, "ROLLBACK_SUCCESSFUL")
             if deployment.listed:
@@ -190,6 +194,7 @@ class DeploymentFlow:
         rollback.rollback_of = target.arn
         rollback.listed = False
         rollback.rollout = None  # a rollback deploys by the rolling rules [S]
+        rollback.alarm_watch = None  # ... and watches no alarms [S]
 
     def deployment_left(self, service: Service, deployment: Deployment) -> None:
         """An old deployment drained and left the `deployments` array."""

@@ -21,6 +21,7 @@ from ecsmock.errors import (
 from ecsmock.model.retention import forget_later
 from ecsmock.model.services import placement as service_placement
 from ecsmock.model.services import service as sv
+from ecsmock.model.services.alarms import AlarmMonitor
 from ecsmock.model.services.deployments import DeploymentFlow
 from ecsmock.model.services.placement import task_spec_for
 from ecsmock.model.services.protection import TaskProtection
@@ -62,6 +63,7 @@ class ServiceOps(DeploymentFlow):
         self.scheduler = Scheduler(self)
         self.protection = TaskProtection(self)
         self.staged = StagedFlow(self)
+        self.alarms = AlarmMonitor(self, backend.tasks.lifecycle.behaviour.alarms)
         self.publish: ServicePublisher | None = None
         self.principal = f"arn:aws:iam::{backend.account}:root"
         tasks = backend.tasks

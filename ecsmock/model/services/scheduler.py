@@ -299,6 +299,8 @@ class Scheduler:
         if not steady or self.ops.staged.holds(primary):
             return  # (a staged deployment completes after CLEAN_UP)
         if primary.rollout_state is RolloutState.IN_PROGRESS:
+            if self.ops.alarms.baking(service, primary):
+                return  # its CloudWatch alarms are watched a while longer first
             self.ops.complete(service, primary)
         if not service.steady:
             service.steady = True

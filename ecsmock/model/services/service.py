@@ -17,7 +17,7 @@ from typing import Any
 from ecsmock.clock import Scheduled
 from ecsmock.errors import InvalidParameterException
 from ecsmock.model.clusters.cluster import StrategyItem
-from ecsmock.model.services.stages import Rollout, StrategySettings
+from ecsmock.model.services.stages import AlarmWatch, Rollout, StrategySettings
 from ecsmock.model.services.strategy_rules import check_staging
 from ecsmock.model.tasks.definitions import TaskDefinition
 from ecsmock.model.tasks.launch import Network
@@ -171,6 +171,7 @@ class Deployment:
     listed: bool = True
     config: DeploymentConfig = field(default_factory=DeploymentConfig)
     rollout: Rollout | None = None  # BLUE_GREEN, LINEAR and CANARY deployments
+    alarm_watch: AlarmWatch | None = None  # with deploymentConfiguration.alarms enabled
 
     @property
     def live(self) -> int:

@@ -120,6 +120,55 @@ class HookRun:
         return self.status in ("AWAITING_ACTION", "IN_PROGRESS")
 
 
+ALARM = "ALARM"
+STATES = ("OK", "ALARM", "INSUFFICIENT_DATA")
+# (region, or None for every region; alarm name; new state)
+AlarmListener = Callable[[str | None, str, str], None]
+# The states of other alarms, e.g. moto's CloudWatch: (region, name) -> state or None.
+AlarmReader = Callable[[str, str], str | None]
+
+
+@dataclass(slots=True)
+class AlarmBoard:
+    """The state of each named CloudWatch alarm, per region (None: every region)."""
+
+    states: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    listeners: list[AlarmListener] = field(default_factory=list)
+    reader: AlarmReader | None = None
+
+    def state(self, region: str, name: str) -> str:
+        """An alarm's state; INSUFFICIENT_DATA, a new alarm's state, until set [D]."""
+        if self.reader is not None:
+            found = self.reader(region, name)
+            if found is not None:
+                return found
+        known = self.states.get((region, name)) or self.states.get((None, name))
+        return known or "INSUFFICIENT_DATA"
+
+    def set(self, region: str | None, name: str, state: str) -> None:
+        """Set an alarm's state (in every region when `region` is None) and tell watchers."""
+        if region is None:
+            for key in [k for k in self.states if k[1] == name]:
+                del self.states[key]
+        self.states[(region, name)] = state
+        for listener in self.listeners:
+            listener(region, name, state)
+
+
+@dataclass(slots=True, kw_only=True, eq=False)
+class AlarmWatch:
+    """A deployment's `deploymentConfiguration.alarms`, watched while it runs."""
+
+    names: tuple[str, ...]
+    rollback: bool
+    # Alarms already in ALARM when the deployment began: ignored until they leave it.
+    ignored: set[str] = field(default_factory=set)
+    status: str = "MONITORING"  # then TRIGGERED or MONITORING_COMPLETE
+    triggered: list[str] = field(default_factory=list)
+    bake: Scheduled | None = None  # a rolling deployment's wait after its steady state
+    baked: bool = False
+
+
 @dataclass(slots=True, kw_only=True, eq=False)
 class Rollout:
     """Where a staged deployment stands: its stage, its traffic, its hooks."""
