@@ -2,7 +2,8 @@
 
 `ecs.set_hook_handler(...)` stands in for the Lambda function of an AWS_LAMBDA lifecycle
 hook; `ecs.set_alarm_state(...)` sets a CloudWatch alarm's state, now or at a simulated
-instant. Bad arguments raise `DeploymentHelperError` naming the argument.
+instant; `ecs.set_target_health(...)` makes load-balancer health checks fail (or pass
+again). Bad arguments raise `DeploymentHelperError` naming the argument.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ecsmock._faults import find_task
+from ecsmock._ids import parse_arn
 from ecsmock.errors import ECSMockError
 from ecsmock.model.services.stages import STATES
+from ecsmock.model.services.targets import TargetRule
 
 if TYPE_CHECKING:
     import threading
 
+    from ecsmock._options import Options
     from ecsmock.model.world import World
 
 
@@ -31,6 +36,7 @@ class DeploymentHelpers:
     """The `ECSMock` handle's deployment helpers (a mixin of `ECSMock`)."""
 
     _lock: threading.RLock
+    options: Options
 
     if TYPE_CHECKING:
 
@@ -123,3 +129,66 @@ class DeploymentHelpers:
         if delta < timedelta(0):
             raise DeploymentHelperError(f"after must not be negative, not {after!r}")
         return now + delta
+
+    def set_target_health(
+        self,
+        state: str,
+        *,
+        task: str | None = None,
+        family: str | None = None,
+        target_group: str | None = None,
+    ) -> None:
+        """Make load-balancer health checks fail ("unhealthy") or pass ("healthy") again.
+
+        With `task`, that task's targets (it must be RUNNING in a service with a target
+        group); otherwise the targets of every task of `family` (None: any) in
+        `target_group` (None: any), now and from now on. A target whose checks fail is
+        unhealthy 60 simulated seconds later (two failed checks 30 s apart); then, after
+        the service's `healthCheckGracePeriodSeconds`, the service replaces its task.
+
+        Args:
+            state: "unhealthy" (checks fail) or "healthy" (they pass again).
+            task: a task ARN.
+            family: a task definition family (without `task`).
+            target_group: a target group ARN (without `task`).
+        """
+        if state not in ("healthy", "unhealthy"):
+            raise DeploymentHelperError(f"state must be 'healthy' or 'unhealthy', not {state!r}")
+        failing = state == "unhealthy"
+        with self._lock:
+            if task is not None:
+                if family is not None or target_group is not None:
+                    raise DeploymentHelperError("give task, or family and target_group, not both")
+                self._task_targets(task, failing)
+                return
+            rules = self.world.behaviour.failing_targets
+            rule = TargetRule(family=family, group=target_group)
+            if failing:
+                rules.append(rule)
+            else:
+                rules[:] = [r for r in rules if not _covers(rule, r)]
+            for backend in self.world.backends.values():
+                backend.services.targets.set_failing(None, failing)
+
+    def _task_targets(self, task_arn: str, failing: bool) -> None:
+        try:
+            found = find_task(self.world, self.options.account_id, task_arn)
+        except ECSMockError as err:
+            raise DeploymentHelperError(f"task: {err}") from None
+        parsed = parse_arn(found.arn)
+        assert parsed is not None
+        backend = self.world.backend(parsed.account, parsed.region)
+        targets = backend.services.targets
+        if not targets.states(found):
+            raise DeploymentHelperError(
+                f"task {task_arn} has no load-balancer targets: it is not RUNNING in a "
+                "service whose load balancers name a target group"
+            )
+        targets.set_failing(found, failing)
+
+
+def _covers(cleared: TargetRule, rule: TargetRule) -> bool:
+    """Whether clearing `cleared` removes `rule` (None clears any value)."""
+    return (cleared.family is None or cleared.family == rule.family) and (
+        cleared.group is None or cleared.group == rule.group
+    )

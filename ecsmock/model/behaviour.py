@@ -86,6 +86,8 @@ class Behaviour:
     hook_handlers: dict[str, HookHandler] = field(default_factory=dict)
     # CloudWatch alarms' states, as deployments with `alarms` see them.
     alarms: AlarmBoard = field(default_factory=AlarmBoard)
+    # Load-balancer targets whose health checks fail (services.targets.TargetRule).
+    failing_targets: list[Any] = field(default_factory=list)
 
     def script_for(self, family: str, container: str, image: str) -> ContainerScript:
         """The newest script matching the container, else the default."""
@@ -115,6 +117,7 @@ class Behaviour:
         self.capacity_shortages.clear()
         self.unhealthy.clear()
         self.hook_handlers.clear()
+        self.failing_targets.clear()
 
     def hook_handler(self, function: str) -> HookHandler | None:
         """The handler standing in for a Lambda function (ARN, name, then "*")."""

@@ -37,6 +37,11 @@ class TimingProfile:
     # it is steady, watching its alarms ("bake time"; ECS derives it from the alarms'
     # configuration, which is not modelled) [S].
     alarm_bake_time: float = 300.0
+    # A task registered in a target group is healthy after one passing health check, the
+    # default interval being 30 s; failing ones make it unhealthy after the default
+    # threshold of two checks (Elastic Load Balancing target group health checks) [D][S].
+    target_healthy_after: float = 30.0
+    target_unhealthy_after: float = 60.0
     # A task set's computedDesiredCount follows CreateTaskSet/UpdateTaskSet after this long
     # (observed 2-6 s, behaviour reference 8); a service's desiredCount change applies at
     # the scheduler's next pass.
@@ -79,6 +84,8 @@ INSTANT = TimingProfile(
     scheduler_delay=0.0,
     service_healthy_after=0.0,
     alarm_bake_time=0.0,
+    target_healthy_after=0.0,
+    target_unhealthy_after=0.0,
     task_set_recompute=0.0,
     provider_update=0.0,
     provider_delete=0.0,

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from service_world import NET, describe, register_revisions, stable
+from service_world import NET, create, describe, register_revisions, stable
 
 from ecsmock import ECSMock
 
@@ -291,14 +291,7 @@ def test_traffic_steps_minute_by_minute(
 
 
 def test_the_first_deployment_goes_through_the_stages_too(web: Any, ecs: ECSMock) -> None:
-    web.create_service(
-        serviceName="web",
-        taskDefinition="web:1",
-        desiredCount=1,
-        launchType="FARGATE",
-        networkConfiguration=NET,
-        deploymentConfiguration={"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 2},
-    )
+    create(web, 1, deploymentConfiguration={"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 2})
     ecs.advance(GREEN_HEALTHY)
     d = newest(web)
     assert (d["lifecycleStage"], d["sourceServiceRevisions"]) == ("BAKE_TIME", [])

@@ -34,6 +34,7 @@ from ecsmock.model.services.service import (
     ServiceStatus,
 )
 from ecsmock.model.services.strategies import StagedFlow
+from ecsmock.model.services.targets import TargetHealth
 from ecsmock.model.tasks.store import TaskSpec
 from ecsmock.model.tasks.task import Task, TaskStatus
 from ecsmock.model.timing import TimingProfile
@@ -64,6 +65,7 @@ class ServiceOps(DeploymentFlow):
         self.protection = TaskProtection(self)
         self.staged = StagedFlow(self)
         self.alarms = AlarmMonitor(self, backend.tasks.lifecycle.behaviour.alarms)
+        self.targets = TargetHealth(self)
         self.publish: ServicePublisher | None = None
         self.principal = f"arn:aws:iam::{backend.account}:root"
         tasks = backend.tasks

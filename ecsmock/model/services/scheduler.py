@@ -67,6 +67,8 @@ class Scheduler:
             self._unlist(deployment, task)
             deployment.stopping[task.id] = task
             service.steady = False
+        if task.stopping:
+            self.ops.targets.deregister(task)
         if task.last_status is TaskStatus.RUNNING and previous is not TaskStatus.RUNNING:
             self._reached_running(service, deployment, task)
         elif task.last_status is TaskStatus.STOPPED and previous is not TaskStatus.STOPPED:
@@ -85,12 +87,18 @@ class Scheduler:
             return
         service, deployment = found
         health = task.health_status
-        if health is HealthStatus.HEALTHY and task.id in deployment.starting and _running(task):
-            deployment.starting.pop(task.id)
-            deployment.healthy[task.id] = task
-            self.poke(service)
+        if health is HealthStatus.HEALTHY:
+            self.mark_healthy(task)
         elif health is HealthStatus.UNHEALTHY:
-            self._unhealthy(service, deployment, task)
+            label = event_label(service, deployment)
+            self.replace_unhealthy(
+                service,
+                deployment,
+                task,
+                sv.unhealthy_message(label, task.id),
+                sv.HEALTH_REASON,
+                lambda: self.task_health(task),
+            )
 
     # -- task events ---------------------------------------------------------------------
 
@@ -103,39 +111,52 @@ class Scheduler:
             deployment.failed_tasks = 0
         if task.id not in deployment.starting:
             return
-        if _has_health_check(task):
-            # Healthy when its containers say so; they may have said so while the task
-            # still waited for another container (dependsOn).
-            if task.health_status is HealthStatus.HEALTHY:
-                self._mark_healthy(task)
+        # With a load balancer, healthy once its targets are (`services.targets`); with
+        # container health checks, once its containers say so (they may have said so
+        # while the task still waited for another container, dependsOn).
+        if self.ops.targets.register(service, deployment, task) or _has_health_check(task):
+            self.mark_healthy(task)
             return
         delay = self.ops.timing.service_healthy_after
         if delay <= 0:
-            self._mark_healthy(task)
+            self.mark_healthy(task)
         else:
-            self.clock.schedule(lambda: self._mark_healthy(task), after=delay)
+            self.clock.schedule(lambda: self.mark_healthy(task), after=delay)
 
-    def _mark_healthy(self, task: Task) -> None:
+    def mark_healthy(self, task: Task) -> None:
+        """A RUNNING task counts as healthy once its container checks and targets pass."""
         found = self.owner.get(task.id)
-        if found is None:
+        if found is None or task.stopping:
+            return
+        if _has_health_check(task) and task.health_status is not HealthStatus.HEALTHY:
             return
         service, deployment = found
-        if task.id in deployment.starting and task.last_status is TaskStatus.RUNNING:
+        ready = self.ops.targets.ready(task)
+        if ready and task.id in deployment.starting and task.last_status is TaskStatus.RUNNING:
             deployment.starting.pop(task.id)
             deployment.healthy[task.id] = task
             self.poke(service)
 
-    def _unhealthy(self, service: Service, deployment: Deployment, task: Task) -> None:
+    def replace_unhealthy(
+        self,
+        service: Service,
+        deployment: Deployment,
+        task: Task,
+        message: str,
+        reason: str,
+        recheck: Callable[[], None],
+    ) -> None:
+        """Replace a task that failed health checks, unless still in its grace period."""
         grace_end = (task.started_at or self.clock.now) + timedelta(
             seconds=service.health_check_grace
         )
         if self.clock.now < grace_end:
             # healthCheckGracePeriodSeconds: unhealthy checks are ignored until it ends.
-            self.clock.schedule(lambda: self.task_health(task), at=grace_end)
+            self.clock.schedule(recheck, at=grace_end)
             return
         label = event_label(service, deployment)
-        self.ops.add_event(service, sv.unhealthy_message(label, task.id))
-        self.stop(service, deployment, task, sv.HEALTH_REASON)
+        self.ops.add_event(service, message)
+        self.stop(service, deployment, task, reason)
         # Behaviour reference 7.9: at the same instant as the matching "has stopped".
         self.ops.add_event(service, sv.stopped_message(label, [task]))
         self._count_failure(service, deployment)

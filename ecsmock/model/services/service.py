@@ -172,6 +172,7 @@ class Deployment:
     config: DeploymentConfig = field(default_factory=DeploymentConfig)
     rollout: Rollout | None = None  # BLUE_GREEN, LINEAR and CANARY deployments
     alarm_watch: AlarmWatch | None = None  # with deploymentConfiguration.alarms enabled
+    alternate: bool = False  # in its load balancers' alternate target groups
 
     @property
     def live(self) -> int:

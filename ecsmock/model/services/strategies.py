@@ -77,8 +77,10 @@ class StagedFlow:
             and service.controller == "ECS"
             and service.scheduling_strategy == ("REPLICA")
         ):
-            active = sum(1 for old in service.deployments[1:] if old.holds_tasks())
-            deployment.rollout = Rollout(settings=settings, reconcile=active > 1)
+            active = [old for old in service.deployments[1:] if old.holds_tasks()]
+            deployment.rollout = Rollout(settings=settings, reconcile=len(active) > 1)
+            # Green takes the target groups blue does not use (advancedConfiguration).
+            deployment.alternate = bool(active) and not active[0].alternate
 
     def driving(self, service: Service, primary: Deployment) -> bool:
         """Whether the stages, not the rolling rules, move this pass's tasks.
