@@ -16,6 +16,7 @@ from ecsmock._events import EventLog, task_event_builder
 from ecsmock._faults import Faults, script_container
 from ecsmock._ids import IdGenerator
 from ecsmock._instances import InstanceHelpers
+from ecsmock._moto.alarms import attach as attach_moto_alarms
 from ecsmock._moto.bridge import attach as attach_moto
 from ecsmock._options import CallRecord, Options, default_start
 from ecsmock.api import REGISTRY
@@ -87,6 +88,7 @@ class ECSMock(InstanceHelpers, DeploymentHelpers):
         self._world.events = EventLog(self.options.max_events, self._lock)
         self._world.on_new_backend = self._wire_backend
         attach_moto(self._world, self.options.moto_checks)
+        attach_moto_alarms(self._world, self.options.account_id)
         self._request_ids = IdGenerator(self.options.seed ^ 0x5EED)
         self._event_ids = IdGenerator(self.options.seed ^ 0xE7E7)
         self.calls = []

@@ -9,6 +9,7 @@ the services around ECS as real tasks do:
 - `logs`: each awslogs container's stream is made in CloudWatch Logs when it starts, and
   the lines scripted with `ecs.script_output` land there; log groups are checked;
 - `events`: every event of `ecs.events` is put on the default EventBridge bus;
+- `alarms`: deployments with `alarms` read the states of the alarms CloudWatch holds;
 - `pulls`: secrets (Secrets Manager, SSM Parameter Store) and ECR images are checked
   before a task starts;
 - `bridge`: the model's `Outside` hook and the event sink that call them.

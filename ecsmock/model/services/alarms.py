@@ -24,6 +24,10 @@ from ecsmock.model.services.stages import ALARM, AlarmBoard, AlarmWatch, Stage
 if TYPE_CHECKING:
     from ecsmock.model.services.ops import ServiceOps
 
+# How often a watched deployment reads alarms nothing announces (moto's CloudWatch): ECS
+# polls CloudWatch at an undocumented pace [S].
+ALARM_POLL = 60.0
+
 
 class AlarmMonitor:
     """Watches the alarms of one backend's deployments."""
@@ -40,11 +44,16 @@ class AlarmMonitor:
         names = tuple(alarms.get("alarmNames") or ())
         if not alarms.get("enable") or not names:
             return
-        deployment.alarm_watch = AlarmWatch(
+        seen = {n: self.board.state(self.region, n) for n in names}
+        watch = AlarmWatch(
             names=names,
             rollback=bool(alarms.get("rollback")),
-            ignored={n for n in names if self.board.state(self.region, n) == ALARM},
+            ignored={n for n, state in seen.items() if state == ALARM},
+            seen=seen,
         )
+        deployment.alarm_watch = watch
+        if self.board.reader is not None:
+            self._poll_later(service, deployment, watch)
 
     def changed(self, region: str | None, name: str, state: str) -> None:
         """An alarm changed state: the deployments watching it may fail."""
@@ -53,13 +62,38 @@ class AlarmMonitor:
         for service in list(self.ops.store.by_key.values()):
             deployment = service.primary
             watch = deployment.alarm_watch if deployment is not None else None
-            if watch is None or name not in watch.names or not self._watching(service):
-                continue
-            if state != ALARM:
-                watch.ignored.discard(name)
-            elif name not in watch.ignored:
+            if watch is not None and name in watch.names and self._watching(service):
                 assert deployment is not None
-                self._trigger(service, deployment, watch, name)
+                self._saw(service, deployment, watch, name, state)
+
+    def _saw(
+        self, service: Service, deployment: Deployment, watch: AlarmWatch, name: str, state: str
+    ) -> None:
+        watch.seen[name] = state
+        if state != ALARM:
+            watch.ignored.discard(name)
+        elif name not in watch.ignored:
+            self._trigger(service, deployment, watch, name)
+
+    def _poll_later(self, service: Service, deployment: Deployment, watch: AlarmWatch) -> None:
+        """Read the alarms again in ALARM_POLL seconds (background: `settle()` returns)."""
+        watch.poll = self.ops.backend.clock.schedule(
+            lambda: self._poll(service, deployment, watch), after=ALARM_POLL, background=True
+        )
+
+    def _poll(self, service: Service, deployment: Deployment, watch: AlarmWatch) -> None:
+        """Read alarms whose states nothing announces (moto's): what changed counts."""
+        watch.poll = None
+        if deployment.alarm_watch is not watch or service.primary is not deployment:
+            return
+        if not self._watching(service):
+            return
+        for name in watch.names:
+            state = self.board.state(self.region, name)
+            if state != watch.seen.get(name) and self._watching(service):
+                self._saw(service, deployment, watch, name, state)
+        if self._watching(service):
+            self._poll_later(service, deployment, watch)
 
     def _watching(self, service: Service) -> bool:
         deployment = service.primary

@@ -167,6 +167,9 @@ class AlarmWatch:
     triggered: list[str] = field(default_factory=list)
     bake: Scheduled | None = None  # a rolling deployment's wait after its steady state
     baked: bool = False
+    # With an AlarmBoard reader (moto's CloudWatch): the states last read, and the next read.
+    seen: dict[str, str] = field(default_factory=dict)
+    poll: Scheduled | None = None
 
 
 @dataclass(slots=True, kw_only=True, eq=False)
