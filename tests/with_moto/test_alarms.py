@@ -24,8 +24,11 @@ def put_alarm(cloudwatch: Any, name: str) -> None:
     )
 
 
-def blue_green(ecs: ECSMock, ecs_client: Any, ec2: Any) -> None:
-    """`api` of `web:1`, BLUE_GREEN with 10 minutes of bake time and ALARMS, settled."""
+def blue_green(ecs: ECSMock, ecs_client: Any, ec2: Any, in_moto: str) -> Any:
+    """Alarm `in_moto` in moto's CloudWatch; `api` of `web:1`, BLUE_GREEN with 10 minutes of
+    bake time and ALARMS, settled, then updated to `web:2`. Answers a CloudWatch client."""
+    cloudwatch = client("cloudwatch")
+    put_alarm(cloudwatch, in_moto)
     web(ecs_client)
     ecs_client.register_task_definition(
         family="web",
@@ -49,6 +52,8 @@ def blue_green(ecs: ECSMock, ecs_client: Any, ec2: Any) -> None:
         },
     )
     ecs.settle()
+    ecs_client.update_service(cluster="web", service="api", taskDefinition="web:2")
+    return cloudwatch
 
 
 def newest(ecs_client: Any) -> dict[str, Any]:
@@ -64,10 +69,7 @@ def newest(ecs_client: Any) -> dict[str, Any]:
 def test_an_alarm_set_in_moto_rolls_the_deployment_back(
     both: ECSMock, ecs_client: Any, ec2: Any
 ) -> None:
-    cloudwatch = client("cloudwatch")
-    put_alarm(cloudwatch, "api-latency")
-    blue_green(both, ecs_client, ec2)
-    ecs_client.update_service(cluster="web", service="api", taskDefinition="web:2")
+    cloudwatch = blue_green(both, ecs_client, ec2, "api-latency")
     both.advance(60.2)
     assert newest(ecs_client)["lifecycleStage"] == "BAKE_TIME"
     cloudwatch.set_alarm_state(AlarmName="api-latency", StateValue="ALARM", StateReason="slow")
@@ -85,10 +87,7 @@ def test_an_alarm_set_in_moto_rolls_the_deployment_back(
 def test_an_alarm_moto_lacks_keeps_the_state_the_mock_gave(
     aws: ECSMock, ecs_client: Any, ec2: Any
 ) -> None:
-    cloudwatch = client("cloudwatch")
-    put_alarm(cloudwatch, "unrelated")
-    blue_green(aws, ecs_client, ec2)
-    ecs_client.update_service(cluster="web", service="api", taskDefinition="web:2")
+    cloudwatch = blue_green(aws, ecs_client, ec2, "unrelated")
     aws.set_alarm_state("api-latency", "ALARM", after=120)
     aws.advance(120)
     assert newest(ecs_client)["status"] == "ROLLBACK_SUCCESSFUL"
