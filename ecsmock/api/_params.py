@@ -96,20 +96,51 @@ def with_token(body: dict[str, Any], token: str | None) -> dict[str, Any]:
 
 
 def batch_refs(
-    params: dict[str, Any], member: str, most: int, label: str | None = None
+    params: dict[str, Any],
+    member: str,
+    most: int,
+    label: str | None = None,
+    *,
+    empty: str | None = None,
+    blank: str | None = None,
 ) -> list[str]:
     """The ids/ARNs a Describe* call names: not empty, at most `most`.
 
     Raises:
-        InvalidParameterException: `<Label> cannot be empty.` (as `Tasks cannot be empty.`)
-            or over `most` items (`taskIds can have at most 100 items.`, `label`
-            naming the list when it is not `member`).
+        InvalidParameterException: `<Label> cannot be empty.` (as `Tasks cannot be empty.`
+            [O]) or the `empty` text; the `blank` text for an empty entry; or over `most`
+            items (`taskIds can have at most 100 items.` [O], `label` naming the list when
+            it is not `member`).
     """
     refs: list[str] = params[member]
     if not refs:
-        raise InvalidParameterException(f"{member[:1].upper()}{member[1:]} cannot be empty.")
+        raise InvalidParameterException(
+            empty or f"{member[:1].upper()}{member[1:]} cannot be empty."
+        )
+    if blank is not None and any(not ref.strip() for ref in refs):
+        raise InvalidParameterException(blank)
     check_max_items(label or member, refs, most)
     return refs
+
+
+def describe_request(
+    params: dict[str, Any],
+    member: str,
+    most: int,
+    include: Sequence[str],
+    **texts: str,
+) -> tuple[list[str], set[str]]:
+    """A Describe* call's refs and `include` options, checked in the one order ecsmock uses.
+
+    Every Describe* operation checks its request first (the list: not empty, no blank entry,
+    not too long; then each `include` option) and only then looks up the cluster (or
+    service) it names, so a call with several problems gets the same error whichever
+    operation it is. ECS does not document its order [S]. `texts` are `batch_refs`'s
+    `label`, `empty` and `blank`.
+    """
+    label = texts.pop("label", None)
+    refs = batch_refs(params, member, most, label, **texts)
+    return refs, check_include(params, include)
 
 
 def check_include(params: dict[str, Any], allowed: Sequence[str]) -> set[str]:
@@ -137,3 +168,18 @@ def describe(
         else:
             found.append(view(item))
     return found, failures
+
+
+# Real texts for a containerInstances list that is empty (gchq/sleeper#3387) or holds a
+# blank entry (nextflow-io/nextflow#1658) [O].
+NO_INSTANCES = "Container instance cannot be empty."
+BLANK_INSTANCE = "Container instance can not be blank."
+
+
+def instance_refs(params: dict[str, Any], most: int) -> list[str]:
+    """A `containerInstances` list (StartTask, UpdateContainerInstancesState).
+
+    Raises:
+        InvalidParameterException: empty, a blank entry, or more than `most`.
+    """
+    return batch_refs(params, "containerInstances", most, empty=NO_INSTANCES, blank=BLANK_INSTANCE)

@@ -11,10 +11,12 @@ import json
 from typing import Any
 
 from ecsmock.api._params import (
-    batch_refs,
+    BLANK_INSTANCE,
+    NO_INSTANCES,
     check_enum,
-    check_include,
     describe,
+    describe_request,
+    instance_refs,
     page,
     with_token,
 )
@@ -195,9 +197,15 @@ def deregister_container_instance(backend: Backend, params: Params) -> Body:
 @operation("DescribeContainerInstances")
 def describe_container_instances(backend: Backend, params: Params) -> Body:
     """DescribeContainerInstances: up to 100; unknown ones are MISSING failures."""
+    refs, include = describe_request(
+        params,
+        "containerInstances",
+        MAX_DESCRIBE,
+        INSTANCE_FIELDS,
+        empty=NO_INSTANCES,
+        blank=BLANK_INSTANCE,
+    )
     cluster = backend.active_cluster(params.get("cluster"))
-    refs = batch_refs(params, "containerInstances", MAX_DESCRIBE)
-    include = check_include(params, INSTANCE_FIELDS)
     ops = backend.container_instances
     found, failures = describe(
         refs,
@@ -225,7 +233,7 @@ def list_container_instances(backend: Backend, params: Params) -> Body:
 @operation("UpdateContainerInstancesState")
 def update_container_instances_state(backend: Backend, params: Params) -> Body:
     """UpdateContainerInstancesState: ACTIVE or DRAINING for 1-10 instances."""
-    refs = batch_refs(params, "containerInstances", MAX_STATE_CHANGE)
+    refs = instance_refs(params, MAX_STATE_CHANGE)
     instances, failures = backend.container_instances.set_state(
         params.get("cluster"), refs, params["status"]
     )

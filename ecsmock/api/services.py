@@ -7,13 +7,7 @@ from typing import Any
 
 from ecsmock.api._enums import check_enums
 from ecsmock.api._fresh import fresh
-from ecsmock.api._params import (
-    batch_refs,
-    check_include,
-    describe,
-    page,
-    with_token,
-)
+from ecsmock.api._params import describe, describe_request, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import strategy_in, tags_in
 from ecsmock.api.deployment_params import staging_in
@@ -153,14 +147,16 @@ def delete_service(backend: Backend, params: Params) -> Body:
 @operation("DescribeServices")
 def describe_services(backend: Backend, params: Params) -> Body:
     """DescribeServices: up to 10 names/ARNs; unknown ones are MISSING failures."""
-    refs = batch_refs(params, "services", MAX_DESCRIBE)
-    with_tags = "TAGS" in check_include(params, ("TAGS",))
-    name = backend.cluster(params.get("cluster")).name
+    refs, include = describe_request(params, "services", MAX_DESCRIBE, ("TAGS",))
+    cluster_ref = backend.services.cluster_for(params.get("cluster"), refs[0])
+    name = backend.cluster(cluster_ref).name
     services, failures = describe(
         refs,
         lambda ref: backend.services.find(name, ref),
-        lambda service: service_view(service, with_tags),
-        lambda ref: backend.arn(f"service/{name}/{ref}"),
+        lambda service: service_view(service, "TAGS" in include),
+        # A bare name's failure names no cluster: `service/<name>` (aws-actions/
+        # amazon-ecs-deploy-task-definition#312, #369) [O].
+        lambda ref: backend.arn(f"service/{ref}"),
     )
     return {"services": services, "failures": failures}
 

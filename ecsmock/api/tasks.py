@@ -7,11 +7,10 @@ from typing import Any
 
 from ecsmock.api._enums import check_enums
 from ecsmock.api._params import (
-    batch_refs,
     check_enum,
-    check_include,
-    check_max_items,
     describe,
+    describe_request,
+    instance_refs,
     page,
     with_token,
 )
@@ -33,6 +32,8 @@ DESIRED_STATUSES = ("RUNNING", "PENDING", "STOPPED")
 LAUNCH_TYPES = ("EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES")
 LIST_FILTERS = ("family", "startedBy", "serviceName", "launchType", "containerInstance")
 MAX_DESCRIBE = 100
+MAX_START = 10
+STARTED_BY_ALONE = "cannot specify startedBy with other arguments"
 
 
 def network_in(params: Params) -> Network | None:
@@ -115,10 +116,7 @@ def run_task(backend: Backend, params: Params) -> Body:
 @operation("StartTask")
 def start_task(backend: Backend, params: Params) -> Body:
     """StartTask: one task on each listed container instance (1-10), as RunTask validates."""
-    refs = params["containerInstances"]
-    if not refs:
-        raise InvalidParameterException("containerInstances can not be empty.")
-    check_max_items("containerInstances", refs, 10)
+    refs = instance_refs(params, MAX_START)
     req = _run_request({**params, "launchType": "EC2", "count": len(refs)})
     req.container_instances = list(refs)
     result = backend.tasks.run(req)
@@ -138,8 +136,8 @@ def stop_task(backend: Backend, params: Params) -> Body:
 @operation("DescribeTasks")
 def describe_tasks(backend: Backend, params: Params) -> Body:
     """DescribeTasks: up to 100 ids/ARNs; unknown ones are MISSING failures."""
-    refs = batch_refs(params, "tasks", MAX_DESCRIBE, "taskIds")
-    with_tags = "TAGS" in check_include(params, ("TAGS",))
+    refs, include = describe_request(params, "tasks", MAX_DESCRIBE, ("TAGS",), label="taskIds")
+    with_tags = "TAGS" in include
     name = backend.cluster(params.get("cluster")).name
     tasks, failures = describe(
         refs,
@@ -166,10 +164,10 @@ def list_tasks(backend: Backend, params: Params) -> Body:
         check_enum("launchType", filters["launchType"], LAUNCH_TYPES)
     if "startedBy" in filters and len(filters) > 2:
         # ListTasks docs: "When you specify startedBy as the filter, it must be the only
-        # filter that you use" (desiredStatus, always present, aside).
-        raise InvalidParameterException(
-            "startedBy cannot be combined with other filters except desiredStatus."
-        )
+        # filter that you use"; the text is real output (aws/aws-sdk-go-v2#1893, with
+        # family or launchType) [O]. desiredStatus, which always applies, may come with it
+        # [I].
+        raise InvalidParameterException(STARTED_BY_ALONE)
     instance = filters.get("containerInstance")
     if instance is not None and not instance.startswith("arn:"):
         # "The container instance ID or full ARN" (ListTasks docs): indexed by ARN.

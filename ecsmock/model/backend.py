@@ -51,6 +51,10 @@ TAGGABLE_KINDS = frozenset(
     }
 )
 
+# Kinds whose ARNs have a short (legacy) form without the cluster, which tagging refuses.
+SHORT_FORM_KINDS = frozenset({"service", "task", "container-instance"})
+LONG_ARN_NEEDED = "Long arn format must be used for tagging operations"
+
 
 class Tagged(Protocol):
     """A taggable resource."""
@@ -190,6 +194,10 @@ class Backend:
             raise InvalidParameterException(
                 f"The resource type '{parsed.kind}' does not support tagging."
             )
+        if parsed.kind in SHORT_FORM_KINDS and len(parsed.path) == 1:
+            # A short-format ARN (`service/<name>`, `task/<id>`): real output quoted in
+            # boto/boto3#2473 [O].
+            raise InvalidParameterException(LONG_ARN_NEEDED)
         found = None
         resolve = self.taggable.get(parsed.kind)
         here = parsed.region == self.region and parsed.account == self.account

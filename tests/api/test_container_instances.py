@@ -501,11 +501,42 @@ def test_describe_batch_limits_and_bad_input(default: Any, ecs: ECSMock) -> None
     assert message(err) == "Cluster not found."
 
 
-def test_describe_empty_list(default: Any) -> None:
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c, refs: c.describe_container_instances(containerInstances=refs),
+        lambda c, refs: c.update_container_instances_state(
+            containerInstances=refs, status="DRAINING"
+        ),
+        lambda c, refs: c.start_task(taskDefinition="web", containerInstances=refs),
+    ],
+)
+def test_empty_or_blank_instance_lists(default: Any, call: Any) -> None:
+    # Real texts: gchq/sleeper#3387 (empty) and nextflow-io/nextflow#1658 (blank).
     with pytest.raises(default.exceptions.InvalidParameterException) as err:
-        default.describe_container_instances(containerInstances=[])
-    # The member name capitalised, as in "Tasks cannot be empty." [U].
-    assert message(err) == "ContainerInstances cannot be empty."
+        call(default, [])
+    assert message(err) == "Container instance cannot be empty."
+    with pytest.raises(default.exceptions.InvalidParameterException) as err:
+        call(default, [""])
+    assert message(err) == "Container instance can not be blank."
+
+
+def test_describe_checks_the_request_before_the_cluster(default: Any) -> None:
+    # One order across the Describe* operations: the list, the include options, then
+    # the cluster.
+    with pytest.raises(default.exceptions.InvalidParameterException) as err:
+        default.describe_container_instances(cluster="nope", containerInstances=[])
+    assert message(err) == "Container instance cannot be empty."
+    with pytest.raises(default.exceptions.InvalidParameterException) as err:
+        default.describe_tasks(cluster="nope", tasks=[])
+    assert message(err) == "Tasks cannot be empty."
+    with pytest.raises(default.exceptions.InvalidParameterException) as err:
+        default.describe_services(cluster="nope", services=[])
+    assert message(err) == "Services cannot be empty."
+    with pytest.raises(default.exceptions.InvalidParameterException):
+        default.describe_tasks(cluster="nope", tasks=["a"], include=["NOPE"])
+    with pytest.raises(default.exceptions.ClusterNotFoundException):
+        default.describe_container_instances(cluster="nope", containerInstances=["a"])
 
 
 # -- ListContainerInstances ----------------------------------------------------------------

@@ -18,6 +18,9 @@ START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 ARN = "arn:aws:ecs:eu-west-1:123456789012:"
 CLUSTER = ARN + "cluster/default"
 SERVICE = ARN + "service/default/"
+# A bare name's MISSING failure names no cluster (aws-actions/
+# amazon-ecs-deploy-task-definition#312, #369).
+SHORT_SERVICE = ARN + "service/"
 TD = ARN + "task-definition/"
 ROLE = "arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
 NET = {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}
@@ -267,7 +270,7 @@ def test_create_service_errors_change_nothing(
     assert web.list_tasks()["taskArns"] == []
     assert web.describe_clusters(clusters=["default"])["clusters"][0]["activeServicesCount"] == 0
     assert web.describe_services(services=["x"])["failures"] == [
-        {"arn": SERVICE + "x", "reason": "MISSING"}
+        {"arn": SHORT_SERVICE + "x", "reason": "MISSING"}
     ]
 
 
@@ -308,7 +311,7 @@ def test_describe_services_limits_and_missing(web: Any) -> None:
     answer = web.describe_services(services=["web", "ghost", SERVICE + "web", SERVICE + "other"])
     assert [s["serviceName"] for s in answer["services"]] == ["web", "web"]
     assert answer["failures"] == [
-        {"arn": SERVICE + "ghost", "reason": "MISSING"},
+        {"arn": SHORT_SERVICE + "ghost", "reason": "MISSING"},
         {"arn": SERVICE + "other", "reason": "MISSING"},
     ]
     with pytest.raises(web.exceptions.ClusterNotFoundException):
@@ -466,7 +469,7 @@ def test_draining_service_turns_inactive_then_missing(web: Any, ecs: ECSMock) ->
     assert describe(web)["status"] == "INACTIVE"
     ecs.advance(2)
     assert web.describe_services(services=["web"])["failures"] == [
-        {"arn": SERVICE + "web", "reason": "MISSING"}
+        {"arn": SHORT_SERVICE + "web", "reason": "MISSING"}
     ]
     assert ecs.invariants() == []
 

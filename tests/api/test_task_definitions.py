@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -350,7 +351,6 @@ def test_describe_include_tags(client: Any) -> None:
     [
         "nope",
         "web:9",
-        "web:x",
         "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1",
         "arn:aws:ecs:eu-west-1:999999999999:task-definition/web:1",
     ],
@@ -360,6 +360,25 @@ def test_describe_unknown(client: Any, ref: str) -> None:
     with pytest.raises(client.exceptions.ClientException) as err:
         client.describe_task_definition(taskDefinition=ref)
     assert message(err) == "Unable to describe task definition."
+
+
+@pytest.mark.parametrize("ref", ["web:latest", "web:x", "web:1}", TD_ARN + "web:latest"])
+def test_a_revision_that_is_no_number(client: Any, ref: str) -> None:
+    # Real output: terraform-provider-aws#30313, hashicorp/terraform#17746. One parser for
+    # every operation that takes a task definition.
+    register(client)
+    rev = ref.rpartition(":")[2]
+    calls: list[Callable[[], Any]] = [
+        lambda: client.describe_task_definition(taskDefinition=ref),
+        lambda: client.deregister_task_definition(taskDefinition=ref),
+        lambda: client.run_task(taskDefinition=ref),
+        lambda: client.create_service(serviceName="s", taskDefinition=ref, desiredCount=0),
+    ]
+    client.create_cluster()
+    for call in calls:
+        with pytest.raises(client.exceptions.InvalidParameterException) as err:
+            call()
+        assert message(err) == f"Invalid revision number. Number: {rev}"
 
 
 def test_family_with_no_active_revision_is_not_describable_by_family(client: Any) -> None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ecsmock.errors import InvalidParameterException
+from ecsmock.model.clusters.cluster import INVALID_SETTING_NAME, INVALID_SETTING_VALUE
 
 # AWS defaults today (spec 11.2): long ARNs are on for everyone since 2021-04-01.
 AWS_DEFAULTS: dict[str, str] = {
@@ -63,11 +64,9 @@ class Setting:
 
 
 def check_name(name: str) -> None:
-    """The setting name must be one of the SettingName enum."""
+    """The setting name must be one of the SettingName enum [M] (text by analogy [I])."""
     if name not in AWS_DEFAULTS:
-        raise InvalidParameterException(
-            f"Invalid account setting name '{name}'. Valid names: {', '.join(AWS_DEFAULTS)}."
-        )
+        raise InvalidParameterException(INVALID_SETTING_NAME)
 
 
 def check_principal(principal: str) -> None:
@@ -90,12 +89,9 @@ def check_writable(name: str, value: str) -> None:
     """Name known, value allowed for it, and not an AWS-managed setting."""
     check_name(name)
     _check_managed(name)
-    allowed = ALLOWED_VALUES[name]
-    if value not in allowed:
-        raise InvalidParameterException(
-            f"Invalid value '{value}' for account setting '{name}'. "
-            f"Valid values: {', '.join(allowed)}."
-        )
+    if value not in ALLOWED_VALUES[name]:
+        # Real output for `--value ENABLED` (aws/aws-cli#3785) [O].
+        raise InvalidParameterException(INVALID_SETTING_VALUE)
 
 
 class AccountSettings:

@@ -84,6 +84,10 @@ CLUSTER_HAS_PROVIDERS = (
 # The namespace texts: the NamespaceNotFoundException shape's doc, and the rule of the
 # `serviceConnectDefaults.namespace` doc (up to 1024 characters, none of > < " /).
 NAMESPACE_NOT_FOUND = "The specified namespace wasn't found."
+# A setting value ECS does not take, in cluster and account settings alike (terraform-aws-
+# modules/terraform-aws-ecs#264, aws/aws-cli#3785); the name variant by analogy [I].
+INVALID_SETTING_VALUE = "Invalid setting 'value'"
+INVALID_SETTING_NAME = "Invalid setting 'name'"
 NAMESPACE_FORBIDDEN = frozenset('<>"/')
 MAX_NAMESPACE = 1024
 
@@ -226,21 +230,18 @@ def check_ref(ref: str) -> None:
 
 
 def check_settings(settings: dict[str, str]) -> None:
-    """The only cluster setting is containerInsights: enhanced, enabled or disabled.
+    """The only cluster setting is containerInsights: enhanced, enabled or disabled [M].
 
     Raises:
-        InvalidParameterException: another name, or another value.
+        InvalidParameterException: `Invalid setting 'value'` for another value (real output,
+            terraform-aws-modules/terraform-aws-ecs#264) [O]; `Invalid setting 'name'` for
+            another name, by analogy [I].
     """
     for name, value in settings.items():
         if name != "containerInsights":
-            raise InvalidParameterException(
-                f"Invalid cluster setting name '{name}'. Valid names: containerInsights."
-            )
+            raise InvalidParameterException(INVALID_SETTING_NAME)
         if value not in CONTAINER_INSIGHTS_VALUES:
-            raise InvalidParameterException(
-                f"Invalid value '{value}' for cluster setting containerInsights. "
-                "Valid values: enhanced, enabled, disabled."
-            )
+            raise InvalidParameterException(INVALID_SETTING_VALUE)
 
 
 def check_provider_list(names: list[str]) -> None:

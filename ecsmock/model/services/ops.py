@@ -93,6 +93,18 @@ class ServiceOps(DeploymentFlow):
             name = parsed.path[-1]
         return self.store.by_key.get((cluster_name, name))
 
+    def cluster_for(self, cluster_ref: str | None, service_ref: str) -> str | None:
+        """The cluster a service call means: as given, else the one its service ARN names.
+
+        A call that names its service by long ARN and leaves `cluster` out is about that
+        service's cluster, not `default` [I]; a bare name leaves it to `default`.
+        """
+        if cluster_ref is None and service_ref.startswith("arn:"):
+            parsed = parse_arn(service_ref)
+            if parsed is not None and parsed.kind == "service" and len(parsed.path) == 2:
+                return self.backend.arn(f"cluster/{parsed.path[0]}")
+        return cluster_ref
+
     def get(self, cluster_ref: str | None, ref: str) -> Service:
         """The service a request names, whatever its status.
 
@@ -100,7 +112,7 @@ class ServiceOps(DeploymentFlow):
             ClusterNotFoundException: no such cluster.
             ServiceNotFoundException: no such service in it.
         """
-        cluster = self.backend.cluster(cluster_ref)
+        cluster = self.backend.cluster(self.cluster_for(cluster_ref, ref))
         found = self.find(cluster.name, ref)
         if found is None:
             raise ServiceNotFoundException(SERVICE_NOT_FOUND)
@@ -205,7 +217,7 @@ class ServiceOps(DeploymentFlow):
         from ecsmock.model.services.rules import apply_update
 
         service = self.get(upd.cluster, upd.service)
-        cluster = self.backend.active_cluster(upd.cluster)
+        cluster = self.backend.active_cluster(self.cluster_for(upd.cluster, upd.service))
         if not service.active:
             raise ServiceNotActiveException(sv.NOT_ACTIVE)
         revision = apply_update(self.backend, cluster, service, upd)

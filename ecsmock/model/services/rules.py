@@ -30,9 +30,8 @@ BAD_NAME = (
     "Service names can have up to 255 characters and must contain only letters "
     "(uppercase and lowercase), numbers, underscores, and hyphens."
 )
-EXTERNAL_TD = (
-    "A task definition can not be specified for a service using the EXTERNAL deployment controller."
-)
+# Real output (aws/aws-cdk#6245, terraform-aws-modules/terraform-aws-ecs#278) [O].
+EXTERNAL_TD = "TaskDefinition must be blank"
 # Real text for CODE_DEPLOY services (AWS re:Post and terraform-provider-aws issues);
 # the EXTERNAL variant follows it [U].
 CODE_DEPLOY_UPDATE = (

@@ -31,6 +31,13 @@ FARGATE_AWSLOGS_NEEDS_ROLE = (
     "Fargate requires task definition to have execution role ARN to support log driver awslogs."
 )
 NO_FARGATE_CONFIG = "No Fargate configuration exists for given values."
+# Real texts: aws/aws-cdk#29619 (pidMode) and cn-terraform/terraform-aws-ecs-fargate#2
+# (ipcMode) [O].
+FARGATE_PID_HOST = (
+    "Tasks using the Fargate launch type do not support pidMode 'host'. The supported value "
+    "for pidMode is 'task'."
+)
+FARGATE_IPC = "Tasks using the Fargate launch type do not support ipcMode."
 
 # Fargate task sizes: cpu units -> allowed memory MiB (Developer Guide, "Task size").
 FARGATE_SIZES: dict[int, tuple[int, ...]] = {
@@ -238,10 +245,25 @@ def _check_container(c: ContainerSpec, task_memory: int | None) -> None:
         )
 
 
-def check_fargate(network_mode: str | None, cpu: int | None, memory: int | None) -> None:
-    """Fargate needs awsvpc and a valid task size."""
+def check_fargate(
+    network_mode: str | None,
+    cpu: int | None,
+    memory: int | None,
+    definition: dict[str, object] | None = None,
+) -> None:
+    """Fargate needs awsvpc and a valid task size, and takes no host PID or any IPC mode.
+
+    Raises:
+        ClientException: FARGATE_ONLY_AWSVPC [O], the pidMode
+            and ipcMode texts [O], missing task size [U text], `No Fargate configuration
+            exists for given values.` [O].
+    """
     if network_mode != "awsvpc":
         raise ClientException(FARGATE_ONLY_AWSVPC)
+    if (definition or {}).get("pidMode") == "host":
+        raise ClientException(FARGATE_PID_HOST)
+    if (definition or {}).get("ipcMode") is not None:
+        raise ClientException(FARGATE_IPC)
     if cpu is None or memory is None:
         raise ClientException(
             "Task-level CPU and memory must be specified for tasks using the Fargate launch type."

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ecsmock.errors import ClientException
+from ecsmock.errors import ClientException, InvalidParameterException
 from ecsmock.model import tags as tag_rules
 from ecsmock.model.capacity import placement_rules
 from ecsmock.model.tasks import definition_rules as rules
@@ -22,6 +22,9 @@ from ecsmock.model.tasks.definition_rules import ContainerSpec
 TD_NOT_FOUND = "TaskDefinition not found."
 TD_UNDESCRIBABLE = "Unable to describe task definition."
 TD_INACTIVE = "TaskDefinition is inactive"
+# A revision that is no number (`family:latest`, a stray `}`): real output quoted in
+# terraform-provider-aws#30313 and hashicorp/terraform#17746 [O].
+BAD_REVISION = "Invalid revision number. Number: {number}"
 
 
 class TaskDefinitionStatus(StrEnum):
@@ -84,6 +87,21 @@ class TaskDefinition:
     def awsvpc(self) -> bool:
         """Whether tasks of this definition get their own ENI."""
         return self.network_mode == "awsvpc"
+
+
+def parse_ref(ref: str) -> tuple[str, int | None]:
+    """`family[:revision]` as (family, revision or None), for every operation that takes one.
+
+    Raises:
+        InvalidParameterException: `Invalid revision number. Number: <rev>` for a revision
+            that is not a number [O].
+    """
+    name, sep, number = ref.partition(":")
+    if not sep:
+        return name, None
+    if not number.isdigit():
+        raise InvalidParameterException(BAD_REVISION.format(number=number))
+    return name, int(number)
 
 
 def compatibilities(network_mode: str | None, cpu: int | None, memory: int | None) -> list[str]:
@@ -168,7 +186,7 @@ class TaskDefinitionStore:
         cpu = None if spec.cpu is None else rules.task_cpu_units(spec.cpu)
         memory = None if spec.memory is None else rules.task_memory_mib(spec.memory)
         if "FARGATE" in spec.requires_compatibilities:
-            rules.check_fargate(spec.network_mode, cpu, memory)
+            rules.check_fargate(spec.network_mode, cpu, memory, spec.definition)
             rules.check_fargate_execution_role(spec)
         rules.check_containers(spec.containers, memory)
         # Only memberOf may be in a definition (RegisterTaskDefinition placementConstraints).
@@ -183,6 +201,9 @@ class TaskDefinitionStore:
 
         A bare family resolves to its latest ACTIVE revision; an explicit revision resolves
         whatever its status.
+
+        Raises:
+            InvalidParameterException: a revision that is not a number (`parse_ref`).
         """
         if ref.startswith("arn:"):
             # Only this account's and region's definitions (the ARN names both).
@@ -190,18 +211,16 @@ class TaskDefinitionStore:
             if not ref.startswith(prefix) or "/" in ref[len(prefix) :]:
                 return None
             ref = ref[len(prefix) :]
-        name, sep, number = ref.partition(":")
+        name, revision = parse_ref(ref)
         family = self.families.get(name)
         if family is None:
             return None
-        if not sep:
+        if revision is None:
             active = [
                 td for td in family.revisions.values() if td.status is TaskDefinitionStatus.ACTIVE
             ]
             return max(active, key=lambda td: td.revision) if active else None
-        if not number.isdigit():
-            return None
-        return family.revisions.get(int(number))
+        return family.revisions.get(revision)
 
     def runnable(self, ref: str) -> TaskDefinition:
         """The definition a RunTask/CreateService reference names, which must be ACTIVE."""
