@@ -2,7 +2,8 @@
 
 The rules live in `ecsmock.model.capacity.attributes`; this module reads the camelCase request and
 builds the answers. Put and Delete echo each attribute as the request gave it (the
-put-attributes and delete-attributes CLI examples [O]); ListAttributes names each
+put-attributes CLI example [O]; delete-attributes answers each with the value it had,
+as its CLI example shows [O]); ListAttributes names each
 instance by its full ARN (behaviour reference 9.4 [M][O]).
 """
 
@@ -83,8 +84,14 @@ def delete_attributes(backend: Backend, params: Params) -> Body:
     """DeleteAttributes: remove up to 10 custom attributes; all or nothing."""
     items = _requests("DeleteAttributes", params)
     cluster = backend.active_cluster(params.get("cluster"))
-    attributes.delete(backend.container_instances, cluster, items)
-    return _echo(params)
+    values = attributes.delete(backend.container_instances, cluster, items)
+    answer = _echo(params)
+    # Each deleted attribute with the value it had (delete-attributes CLI example) [O].
+    for item, value in zip(answer["attributes"], values, strict=True):
+        item.pop("value", None)
+        if value is not None:
+            item["value"] = value
+    return answer
 
 
 @operation("ListAttributes")

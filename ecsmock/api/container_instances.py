@@ -238,7 +238,8 @@ def update_container_instances_state(backend: Backend, params: Params) -> Body:
         params.get("cluster"), refs, params["status"]
     )
     return {
-        "containerInstances": [instance_view(i, with_tags=False) for i in instances],
+        # With their tags (update-container-instances-state CLI example) [O].
+        "containerInstances": [instance_view(i) for i in instances],
         "failures": [{"arn": arn, "reason": reason} for arn, reason in failures],
     }
 

@@ -18,6 +18,7 @@ from ecsmock.model.services.service import (
     breaker_threshold,
 )
 from ecsmock.model.services.task_set import TaskSet
+from ecsmock.model.tasks.lifecycle import image_digest
 
 # What a Fargate platform version asked as LATEST resolves to on Linux (spec 7.1).
 LATEST_LINUX = "1.4.0"
@@ -155,10 +156,15 @@ def revision_view(revision: Revision, service: Service) -> dict[str, Any]:
     _launch(out, revision, resolved=True)
     out["loadBalancers"] = fresh(revision.load_balancers)
     out["serviceRegistries"] = fresh(revision.service_registries)
+    # Each image with the digest it resolved to, and Service Connect as `{"enabled": false}`
+    # when the revision has none (describe-service-revisions CLI example) [O].
     out["containerImages"] = [
-        {"containerName": c.name, "image": c.image} for c in revision.task_definition.containers
+        {"containerName": c.name, "imageDigest": image_digest(c.image), "image": c.image}
+        for c in revision.task_definition.containers
     ]
     out["guardDutyEnabled"] = False
+    connect = revision.service_connect
+    out["serviceConnectConfiguration"] = {"enabled": False} if connect is None else fresh(connect)
     out["createdAt"] = revision.created_at.timestamp()
     return out
 

@@ -107,7 +107,8 @@ def create_service(backend: Backend, params: Params) -> Body:
         role_arn=params.get("role"),
         fingerprint=json.loads(json.dumps(params, sort_keys=True, default=str)),
     )
-    return {"service": service_view(backend.services.create(request))}
+    # The answer carries the tags the service was given (create-service CLI example) [O].
+    return {"service": service_view(backend.services.create(request), with_tags=True)}
 
 
 @operation("UpdateService")

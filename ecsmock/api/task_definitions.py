@@ -102,6 +102,12 @@ def _spec(params: Params) -> TaskDefinitionSpec:
     definition = {k: fresh(v) for k, v in params.items() if k != "tags"}
     definition["containerDefinitions"] = [_echo_container(c, awsvpc) for c in containers]
     definition.setdefault("volumes", [])
+    for volume in definition["volumes"]:
+        efs = volume.get("efsVolumeConfiguration")
+        if efs is not None:
+            # Echoed with the file system's root when none is given
+            # (CircleCI-Public/aws-ecs-orb#105) [O].
+            efs.setdefault("rootDirectory", "/")
     definition.setdefault("placementConstraints", [])
     definition["requiresAttributes"] = _requires_attributes(params)
     return TaskDefinitionSpec(

@@ -142,10 +142,20 @@ def describe_tasks(backend: Backend, params: Params) -> Body:
     tasks, failures = describe(
         refs,
         lambda ref: backend.tasks.find(name, ref),
-        lambda task: task_view(task, with_tags),
+        lambda task: _described(task, with_tags),
         lambda ref: backend.arn(f"task/{name}/{ref}"),
     )
     return {"tasks": tasks, "failures": failures}
+
+
+def _described(task: Any, with_tags: bool) -> Body:
+    """A task as DescribeTasks shows it: `tags` always there, empty unless included.
+
+    Without `include: ["TAGS"]` ECS answers `"tags": []` (aws/aws-cli#4500) [O].
+    """
+    view = task_view(task, with_tags)
+    view.setdefault("tags", [])
+    return view
 
 
 @operation("ListTasks")

@@ -385,7 +385,13 @@ def test_delete_echoes_the_request_and_removes(web: Any, arn: str, ecs: ECSMock)
         {"name": "stack", "targetId": arn},
         {"name": "team", "value": "ignored", "targetId": short(arn), "targetType": CI},
     ]
-    assert body(web.delete_attributes(cluster="web", attributes=items)) == {"attributes": items}
+    # Each deleted attribute with the value it had (delete-attributes CLI example).
+    assert body(web.delete_attributes(cluster="web", attributes=items)) == {
+        "attributes": [
+            {"name": "stack", "targetId": arn, "value": "prod"},
+            {"name": "team", "targetId": short(arn), "targetType": CI, "value": "core"},
+        ]
+    }
     assert custom(web, arn) == []
     assert describe(web, arn)["version"] == 3
     assert instance_events(ecs) == [1, 2, 3]

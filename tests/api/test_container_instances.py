@@ -641,8 +641,9 @@ def test_drain_and_reactivate(default: Any, ecs: ECSMock) -> None:
     (drained,) = answer.pop("containerInstances")
     assert answer == {"failures": []}
     assert (drained["status"], drained["version"]) == ("DRAINING", 2)
-    assert "tags" not in drained
-    assert drained == describe(default, arn)
+    # The answer carries the tags (update-container-instances-state CLI example).
+    assert drained["tags"] == [{"key": "team", "value": "web"}]
+    assert drained == describe(default, arn, include=["TAGS"])
     # The same state again changes nothing.
     again = default.update_container_instances_state(containerInstances=[arn], status="DRAINING")
     assert again["containerInstances"][0]["version"] == 2

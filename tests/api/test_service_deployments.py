@@ -4,6 +4,7 @@ deployments (circuit breaker, throttle) are in test_service_failures.py."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -143,8 +144,16 @@ def test_describe_service_revisions(web: Any, ecs: ECSMock) -> None:
         },
         "loadBalancers": [],
         "serviceRegistries": [],
-        "containerImages": [{"containerName": "app", "image": "nginx:1"}],
+        # Digests and Service Connect as in the describe-service-revisions CLI example.
+        "containerImages": [
+            {
+                "containerName": "app",
+                "imageDigest": "sha256:" + hashlib.sha256(b"nginx:1").hexdigest(),
+                "image": "nginx:1",
+            }
+        ],
         "guardDutyEnabled": False,
+        "serviceConnectConfiguration": {"enabled": False},
         "createdAt": START,
     }
     missing = web.describe_service_deployments(

@@ -148,7 +148,8 @@ def test_describe_tasks_missing_and_found(web: Any) -> None:
 
 def test_describe_tasks_include_tags(web: Any) -> None:
     [arn] = run(web, tags=[{"key": "k", "value": "v"}])
-    assert "tags" not in web.describe_tasks(tasks=[arn])["tasks"][0]
+    # Without include, `"tags": []` (aws/aws-cli#4500).
+    assert web.describe_tasks(tasks=[arn])["tasks"][0]["tags"] == []
     tagged = web.describe_tasks(tasks=[arn], include=["TAGS"])["tasks"][0]
     assert tagged["tags"] == [{"key": "k", "value": "v"}]
     with pytest.raises(web.exceptions.InvalidParameterException) as err:

@@ -503,14 +503,17 @@ def test_stability_flips_2_seconds_after_the_counts_settle(ecs: ECSMock, world: 
     seen = _one(world, blue["id"])
     assert (seen["stabilityStatus"], seen["stabilityStatusAt"]) == ("STEADY_STATE", _at(23.2))
     ecs.advance(10)
-    world.update_task_set(
+    answer = world.update_task_set(
         cluster="default", service="web", taskSet=blue["id"], scale={"value": 50.0}
-    )
-    assert _one(world, blue["id"])["stabilityStatus"] == "STEADY_STATE"  # not recomputed yet
+    )["taskSet"]
+    # STABILIZING at once, stabilityStatusAt = updatedAt, the count not yet recomputed
+    # (update-task-set CLI example).
+    assert (answer["computedDesiredCount"], answer["stabilityStatus"]) == (2, "STABILIZING")
+    assert answer["stabilityStatusAt"] == answer["updatedAt"] == _at(33.2)
     ecs.advance(2)
     seen = _one(world, blue["id"])
     assert (seen["computedDesiredCount"], seen["stabilityStatus"]) == (1, "STABILIZING")
-    assert seen["stabilityStatusAt"] == _at(35.2)
+    assert seen["stabilityStatusAt"] == _at(33.2)
     ecs.settle()
     seen = _one(world, blue["id"])
     assert (seen["runningCount"], seen["stabilityStatus"]) == (1, "STEADY_STATE")

@@ -226,13 +226,15 @@ def put(
 
 def delete(
     ops: ContainerInstanceOps, cluster: Cluster, items: Sequence[AttributeRequest]
-) -> list[ContainerInstance]:
+) -> list[str | None]:
     """DeleteAttributes: remove each named attribute from its instance (values ignored).
 
-    A name the instance does not carry is no error [U].
+    A name the instance does not carry is no error [U]. Instances whose attributes changed
+    are announced once each.
 
     Returns:
-        The instances whose attributes changed (each announced once).
+        The value each item's attribute had (None for none), in item order: the answer
+        lists the deleted attributes with their values (delete-attributes CLI example [O]).
 
     Raises:
         InvalidParameterException: a bad name, a built-in attribute, no targetId, or a
@@ -246,9 +248,13 @@ def delete(
         if item.name in instance.builtin:
             raise InvalidParameterException(BUILTIN_NAME.format(name=item.name))
     staged = _staged(targets)
+    removed = []
     for item, instance in zip(items, targets, strict=True):
-        staged[instance.id][1].pop(item.name, None)
-    return _commit(ops, staged.values())
+        current = staged[instance.id][1]
+        removed.append(current.get(item.name, instance.attributes.get(item.name)))
+        current.pop(item.name, None)
+    _commit(ops, staged.values())
+    return removed
 
 
 # -- listing -----------------------------------------------------------------------------

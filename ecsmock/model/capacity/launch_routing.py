@@ -202,14 +202,20 @@ def placement_on(
 
 
 def on_instances(
-    placer: Ec2Placer, cluster: Cluster, spec: TaskSpec, refs: Sequence[str]
+    placer: Ec2Placer,
+    cluster: Cluster,
+    spec: TaskSpec,
+    refs: Sequence[str],
+    network: Network | None = None,
 ) -> Placed:
     """StartTask: one task on each listed instance, which must be able to take it.
 
     Unknown instances are MISSING, deregistered or DRAINING ones INACTIVE [U], and one
     that cannot fit the task names its first shortfall (agent, resources, the definition's
-    memberOf constraints), as RunTask's failures do.
+    memberOf constraints), as RunTask's failures do. awsvpc tasks get their ENI in the
+    network configuration's subnets, taken in turn, as RunTask's do.
     """
+    subnets = network.subnets if network is not None else []
     ops = placer.backend.container_instances
     need = need_of(spec)
     constraints = definition_constraints(spec.definition)
@@ -227,5 +233,6 @@ def on_instances(
             failures.append((instance.arn, reason))
             continue
         tally.take(instance, need)
-        placements.append(placement_on(spec.definition, instance, need, None, None))
+        subnet = _subnet(subnets, len(placements))
+        placements.append(placement_on(spec.definition, instance, need, None, subnet))
     return Placed(placements, failures)

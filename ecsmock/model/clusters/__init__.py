@@ -1,7 +1,9 @@
 """Clusters and account settings.
 
 - `cluster`: the cluster entity: status, capacity-provider associations, settings,
-  attachments and counters; `ops`: create, update, put capacity providers, delete.
+  attachments and counters; `ops`: create, update, put capacity providers, delete;
+  `attachments`: the scaling-policy and managed-draining attachments of Auto Scaling group
+  capacity providers, completed on the clock.
 - `account_settings`: AWS defaults, account defaults and per-principal overrides.
 
 May use: `ecsmock.clock`, `ecsmock.errors` and the top-level `tags` and `retention`. The

@@ -181,6 +181,9 @@ class Cluster:
     # The CreateCluster request that made it, for CreateCluster's idempotency check.
     request: ClusterSpec | None = None
     purge: Scheduled | None = None
+    # An attachment update on the clock (`clusters.attachments`) and when it completes.
+    attachment_update: str | None = None
+    attachment_timer: Scheduled | None = None
 
     @property
     def active(self) -> bool:
@@ -189,7 +192,9 @@ class Cluster:
 
     @property
     def attachments_status(self) -> str | None:
-        """`attachmentsStatus`: UPDATE_COMPLETE once there are attachments (none pend here)."""
+        """`attachmentsStatus`: an update in progress, else UPDATE_COMPLETE once attached."""
+        if self.attachment_update is not None:
+            return self.attachment_update
         return "UPDATE_COMPLETE" if self.attachments else None
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ecsmock.errors import InvalidParameterException, ResourceInUseException
 from ecsmock.model import tags
 from ecsmock.model.clusters import cluster as cl
+from ecsmock.model.clusters.attachments import attachments_for, begin_update, provider_of
 from ecsmock.model.clusters.cluster import (
     Attachment,
     Cluster,
@@ -71,6 +72,10 @@ class ClusterOps:
             request=spec,
         )
         self._set_namespace(cluster, spec.namespace)
+        if self._attach(cluster, [], spec.capacity_providers):
+            # Created with Auto Scaling group providers: PROVISIONING until ECS has made
+            # their scaling policies (create-cluster CLI example) [O].
+            cluster.status = ClusterStatus.PROVISIONING
         if existing is not None and existing.purge is not None:
             existing.purge.cancel()
         # Re-inserted, so a re-created name lists in its new creation order.
@@ -176,9 +181,28 @@ class ClusterOps:
         for name in cluster.capacity_providers:
             if name not in providers + kept and self.provider_in_use(cluster, name):
                 raise ResourceInUseException(cl.PROVIDER_IN_USE)
+        self._attach(cluster, cluster.capacity_providers, providers + kept)
         cluster.capacity_providers = list(providers) + kept
         cluster.default_strategy = list(strategy)
         return cluster
+
+    def _attach(self, cluster: Cluster, before: list[str], after: list[str]) -> bool:
+        """Attachments for the Auto Scaling group providers added; detach those removed.
+
+        Returns whether any attachment was added (`clusters.attachments`).
+        """
+        providers = self.backend.capacity_providers
+        added = []
+        for name in after:
+            provider = providers.find(name) if name not in before else None
+            if provider is not None and provider.asg is not None:
+                draining = provider.asg.managed_draining == "ENABLED"
+                added += attachments_for(name, draining, self.backend.ids.uuid)
+        attached = {provider_of(a) for a in cluster.attachments}
+        removed = [name for name in before if name not in after and name in attached]
+        delay = providers.update_delay.total_seconds()
+        begin_update(cluster, added, removed, self.backend.clock, delay)
+        return bool(added)
 
     def has_service(self, cluster_name: str, service_name: str) -> bool:
         """Whether the cluster has a service of that name."""
@@ -206,6 +230,8 @@ class ClusterOps:
         cluster = self.backend.active_cluster(ref)
         cl.check_empty(cluster)
         cluster.status = ClusterStatus.INACTIVE
+        if cluster.attachment_timer is not None:
+            cluster.attachment_timer.cancel()
         cluster.tags = {}
         cluster.capacity_providers = []
         cluster.default_strategy = []

@@ -190,8 +190,15 @@ class TaskSetOps:
             # A deleted set only drains: a new scale would contradict its 0 % (ECS's text
             # for this refusal was not captured [U]).
             raise InvalidParameterException(ts.UPDATE_DRAINING)
+        now = self.backend.clock.now
+        if scale != task_set.scale and task_set.stability is not Stability.STABILIZING:
+            # A new scale unsettles the set at once: the answer says STABILIZING (real
+            # UpdateTaskSet output in a public log, behaviour reference 8) [O].
+            task_set.stability = Stability.STABILIZING
+            task_set.stability_at = now
+            task_set.settled_since = None
         task_set.scale = scale
-        task_set.updated_at = self.backend.clock.now
+        task_set.updated_at = now
         self.resize_soon(service, task_set)
         return task_set
 

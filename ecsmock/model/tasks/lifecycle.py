@@ -144,8 +144,7 @@ class Lifecycle:
     def _pulled(self, task: Task) -> None:
         task.pull_stopped_at = self.now
         for container in task.containers:
-            digest = hashlib.sha256(container.spec.image.encode()).hexdigest()
-            container.image_digest = f"sha256:{digest}"
+            container.image_digest = image_digest(container.spec.image)
         self._later(task, self.timing.pull_to_running, lambda: self._launch(task))
 
     def _launch(self, task: Task) -> None:
@@ -389,6 +388,11 @@ class Lifecycle:
             if not container.exited:
                 self._container_stopped(container, container.exit_code, container.reason)
         self.outside.task_stopped(task)
+
+
+def image_digest(image: str) -> str:
+    """The digest an image resolves to: `sha256:` + 64 hex, the same for the same image."""
+    return "sha256:" + hashlib.sha256(image.encode()).hexdigest()
 
 
 def _exit_action(engine: Lifecycle, container: Container, code: int) -> Callable[[], None]:

@@ -142,7 +142,9 @@ class TaskOps:
             rules.launch_of(launch_type, strategy),
         )
         if req.container_instances is not None:
-            started = ec2.on_instances(self.ec2, cluster, spec, req.container_instances)
+            started = ec2.on_instances(
+                self.ec2, cluster, spec, req.container_instances, req.network
+            )
             return started.placements, list(started.failures)
         launch = ec2.Ec2Launch(
             cluster=cluster,
