@@ -27,11 +27,6 @@ BAD_VALUE = (
     "characters: letters, numbers, hyphens, underscores, periods, at signs, forward "
     "slashes, back slashes, colons or spaces, and cannot start or end with a space."
 )
-RESERVED = (
-    "Attribute name '{}' is reserved: names starting with 'ecs.' or "
-    "'com.amazonaws.ecs.' belong to the Amazon ECS container agent."
-)
-BUILTIN = "Attribute '{}' is set by the Amazon ECS container agent and cannot be deleted."
 VALUE_NEEDS_NAME = "attributeValue can only be specified together with attributeName."
 BAD_TYPE = "Invalid value 'task' for {}. Valid values: container-instance."
 TOO_MANY = "attributes can have at most 10 items."
@@ -321,17 +316,25 @@ def test_bad_values(web: Any, arn: str, value: str) -> None:
     assert message(err) == BAD_VALUE.format(value)
 
 
-@pytest.mark.parametrize(
-    "name", ["ecs.instance-type", "ecs.custom", "com.amazonaws.ecs.capability.foo"]
-)
-def test_agent_namespaces_are_reserved(web: Any, arn: str, name: str) -> None:
-    with pytest.raises(web.exceptions.InvalidParameterException) as err:
-        web.put_attributes(
-            cluster="web", attributes=[{"name": name, "value": "x", "targetId": arn}]
-        )
-    assert message(err) == RESERVED.format(name)
-    instance_type = {"name": "ecs.instance-type", "value": "m5.large"}
-    assert instance_type in describe(web, arn)["attributes"]
+def test_agent_namespaces_may_be_put_and_do_not_count(web: Any, arn: str) -> None:
+    # No evidence shows ECS refusing names in the agent's namespaces, so ecsmock takes
+    # them; they do not count toward the 10 custom attributes.
+    web.put_attributes(
+        cluster="web",
+        attributes=[
+            {"name": "ecs.instance-type", "value": "m5.xlarge", "targetId": arn},
+            {"name": "com.amazonaws.ecs.capability.foo", "targetId": arn},
+            *({"name": f"a{i}", "targetId": arn} for i in range(8)),
+        ],
+    )
+    attributes = describe(web, arn)["attributes"]
+    assert {"name": "ecs.instance-type", "value": "m5.xlarge"} in attributes
+    assert {"name": "com.amazonaws.ecs.capability.foo"} in attributes
+    web.put_attributes(
+        cluster="web", attributes=[{"name": f"b{i}", "targetId": arn} for i in range(2)]
+    )
+    with pytest.raises(web.exceptions.AttributeLimitExceededException):
+        web.put_attributes(cluster="web", attributes=[{"name": "c", "targetId": arn}])
 
 
 def test_other_target_type_is_refused(web: Any, arn: str) -> None:
@@ -415,19 +418,17 @@ def test_delete_frees_room_under_the_limit(web: Any, arn: str) -> None:
     assert [a["name"] for a in custom(web, arn)][-2:] == ["a9", "b"]
 
 
-def test_built_in_attributes_cannot_be_deleted(web: Any, arn: str) -> None:
+def test_built_in_attributes_may_be_deleted(web: Any, arn: str) -> None:
+    # No evidence shows ECS refusing it.
     web.put_attributes(cluster="web", attributes=[{"name": "stack", "targetId": arn}])
-    with pytest.raises(web.exceptions.InvalidParameterException) as err:
-        web.delete_attributes(
-            cluster="web",
-            attributes=[
-                {"name": "stack", "targetId": arn},
-                {"name": "ecs.os-type", "targetId": arn},
-            ],
-        )
-    assert message(err) == BUILTIN.format("ecs.os-type")
-    assert custom(web, arn) == [{"name": "stack"}]
-    assert {"name": "ecs.os-type", "value": "linux"} in describe(web, arn)["attributes"]
+    answer = web.delete_attributes(
+        cluster="web",
+        attributes=[{"name": "stack", "targetId": arn}, {"name": "ecs.os-type", "targetId": arn}],
+    )
+    assert answer["attributes"][1] == {"name": "ecs.os-type", "targetId": arn, "value": "linux"}
+    names = [a["name"] for a in describe(web, arn)["attributes"]]
+    assert "ecs.os-type" not in names
+    assert "stack" not in names
 
 
 def test_delete_errors_change_nothing(web: Any, arn: str) -> None:

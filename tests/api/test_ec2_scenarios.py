@@ -152,7 +152,9 @@ def test_placement_on_fargate_is_refused(web: Any) -> None:
             networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}},
             placementStrategy=[{"type": "random"}],
         )
-    assert "not supported for tasks hosted on Fargate" in caught.value.response["Error"]["Message"]
+    assert caught.value.response["Error"]["Message"] == (
+        "Placement strategies are not supported with FARGATE launch type."
+    )
 
 
 # -- services -------------------------------------------------------------------------------

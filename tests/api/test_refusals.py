@@ -108,6 +108,17 @@ CASES: list[tuple[str, Call, str, str]] = [
         "cannot specify startedBy with other arguments",
     ),
     (
+        "[O] GetSimpl/cloudlift#138, terraform-provider-aws#26337",
+        lambda c: c.run_task(
+            taskDefinition="web",
+            launchType="FARGATE",
+            networkConfiguration=NET,
+            placementConstraints=[{"type": "distinctInstance"}],
+        ),
+        "InvalidParameterException",
+        "Placement constraints are not supported with FARGATE launch type.",
+    ),
+    (
         "[O] gchq/sleeper#3387",
         lambda c: c.describe_container_instances(containerInstances=[]),
         "InvalidParameterException",

@@ -680,25 +680,20 @@ def test_a_set_scaled_to_0_is_deleted_without_force(ecs: ECSMock, world: Any) ->
     assert twice["taskSet"]["status"] == "DRAINING"
 
 
-def test_the_primary_set_is_deleted_only_with_force(ecs: ECSMock, world: Any) -> None:
+def test_the_primary_set_needs_no_force_at_scale_zero(ecs: ECSMock, world: Any) -> None:
+    # DeleteTaskSet's `force` is documented for sets not scaled down to zero only; a
+    # PRIMARY set at 0 % goes without it (nothing documents a refusal).
     blue = _create(world, scale=0.0)
     world.update_service_primary_task_set(
         cluster="default", service="web", primaryTaskSet=blue["id"]
     )
-    before = _state(world)
-    assert _error(
-        lambda: world.delete_task_set(cluster="default", service="web", taskSet=blue["id"])
-    ) == ("InvalidParameterException", "The primary task set cannot be deleted. Use force.")
-    assert _state(world) == before
-    deleted = world.delete_task_set(
-        cluster="default", service="web", taskSet=blue["id"], force=True
-    )["taskSet"]
-    assert (deleted["status"], deleted["computedDesiredCount"]) == ("DRAINING", 0)
+    deleted = world.delete_task_set(cluster="default", service="web", taskSet=blue["id"])
+    assert (deleted["taskSet"]["status"], deleted["taskSet"]["computedDesiredCount"]) == (
+        "DRAINING",
+        0,
+    )
     ecs.settle()
     assert _service(world)["taskSets"] == []
-
-
-# -- CreateTaskSet options -------------------------------------------------------------------
 
 
 def test_a_client_token_makes_create_task_set_idempotent(ecs: ECSMock, world: Any) -> None:

@@ -12,15 +12,15 @@ CLI examples (aws-cli), whose answers echo each attribute as the request gave it
   (a deregistered instance takes no attributes and is not listed) [S].
 - At most 10 custom attributes per instance after the call [M]; the agent's built-in
   attributes do not count (AttributeLimitExceededException docs say "custom").
-- Names in the agent's namespaces (`ecs.`, `com.amazonaws.ecs.`) cannot be put, so the
-  built-in attributes are never overwritten [S]; built-in attributes cannot be deleted [S].
+- Names in the agent's namespaces (`ecs.`, `com.amazonaws.ecs.`) may be put and deleted
+  like any other: no evidence shows ECS refusing them, so ecsmock does not [I]. They do
+  not count toward the 10 custom attributes.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,12 +64,6 @@ TARGET_NOT_FOUND = "Could not find container instance {target}."
 # The AttributeLimitExceededException docs' first sentence [U].
 LIMIT_EXCEEDED = "You can apply up to 10 custom attributes for each resource."
 VALUE_NEEDS_NAME = "attributeValue can only be specified together with attributeName."
-# ecsmock's own rules, with their own texts [S].
-RESERVED_NAME = (
-    "Attribute name '{name}' is reserved: names starting with 'ecs.' or "
-    "'com.amazonaws.ecs.' belong to the Amazon ECS container agent."
-)
-BUILTIN_NAME = "Attribute '{name}' is set by the Amazon ECS container agent and cannot be deleted."
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,20 +114,19 @@ def agent_name(name: str) -> bool:
     return name.startswith(RESERVED_PREFIXES)
 
 
-def check_limit(names: Iterable[str], builtin: AbstractSet[str]) -> None:
-    """At most 10 custom attributes on one resource; the agent's built-ins do not count.
+def check_limit(names: Iterable[str]) -> None:
+    """At most 10 custom attributes on one resource [M]; the agent's names do not count.
 
     Raises:
         AttributeLimitExceededException: more than `MAX_CUSTOM_ATTRIBUTES` custom names.
     """
-    if sum(1 for name in names if name not in builtin) > MAX_CUSTOM_ATTRIBUTES:
+    if sum(1 for name in names if not agent_name(name)) > MAX_CUSTOM_ATTRIBUTES:
         raise AttributeLimitExceededException(LIMIT_EXCEEDED)
 
 
 def _check_put(item: AttributeRequest) -> None:
+    # Names in the agent's namespaces are not refused: no evidence shows ECS refusing them.
     check_attribute(item.name, item.value)
-    if agent_name(item.name):
-        raise InvalidParameterException(RESERVED_NAME.format(name=item.name))
 
 
 def _check_target(item: AttributeRequest) -> str:
@@ -207,7 +200,7 @@ def put(
         The instances whose attributes changed (each announced once).
 
     Raises:
-        InvalidParameterException: a bad or reserved name, a bad value, no targetId, or a
+        InvalidParameterException: a bad name or value, no targetId, or a
             bare id without targetType.
         TargetNotFoundException: a target is not an instance of the cluster.
         AttributeLimitExceededException: an instance would carry more than 10 custom
@@ -219,8 +212,8 @@ def put(
     staged = _staged(targets)
     for item, instance in zip(items, targets, strict=True):
         staged[instance.id][1][item.name] = item.value
-    for instance, attributes in staged.values():
-        check_limit(attributes, instance.builtin)
+    for _, attributes in staged.values():
+        check_limit(attributes)
     return _commit(ops, staged.values())
 
 
@@ -237,16 +230,14 @@ def delete(
         lists the deleted attributes with their values (delete-attributes CLI example [O]).
 
     Raises:
-        InvalidParameterException: a bad name, a built-in attribute, no targetId, or a
-            bare id without targetType.
+        InvalidParameterException: a bad name, no targetId, or a bare id without
+            targetType.
         TargetNotFoundException: a target is not an instance of the cluster.
     """
     for item in items:
         check_name(item.name)
     targets = _targets(ops, cluster, items)
-    for item, instance in zip(items, targets, strict=True):
-        if item.name in instance.builtin:
-            raise InvalidParameterException(BUILTIN_NAME.format(name=item.name))
+    # A built-in attribute may be deleted too: no evidence shows ECS refusing it.
     staged = _staged(targets)
     removed = []
     for item, instance in zip(items, targets, strict=True):

@@ -167,9 +167,7 @@ class ContainerInstanceOps:
             attribute_rules.check_attribute(name, value)
         # The agent's own attributes (its capabilities, OS) are not custom ones.
         sent = dict(reg.attributes)
-        attribute_rules.check_limit(
-            sent, frozenset(n for n in sent if attribute_rules.agent_name(n))
-        )
+        attribute_rules.check_limit(sent)
         if reg.container_instance_arn is not None:
             again = self.find(cluster, reg.container_instance_arn)
             if again is not None and again.status is not InstanceStatus.INACTIVE:

@@ -28,7 +28,6 @@ TOO_MANY = (
 NOT_FOUND = "The specified task set does not exist."
 # [U] ECS's texts for these refusals were not captured (spec open question 8).
 SCALED_ABOVE_ZERO = "The task set cannot be deleted while it is scaled above 0. Use force."
-PRIMARY_DELETE = "The primary task set cannot be deleted. Use force."
 SCALE_RANGE = "Scale value must be between 0 and 100."
 UPDATE_DRAINING = "The task set is DRAINING and cannot be updated."
 PRIMARY_DRAINING = "A DRAINING task set cannot be made primary."

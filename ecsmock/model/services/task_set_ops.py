@@ -222,11 +222,11 @@ class TaskSetOps:
         """DeleteTaskSet: DRAINING at scale 0; gone once its tasks have stopped."""
         service = self.managed(cluster, service_ref)
         task_set = self.get(service, ref)
-        if not force:
-            if task_set.set_status is TaskSetStatus.PRIMARY:
-                raise InvalidParameterException(ts.PRIMARY_DELETE)
-            if task_set.scale > 0 and (task_set.live or task_set.target(service.desired_count)):
-                raise InvalidParameterException(ts.SCALED_ABOVE_ZERO)
+        # DeleteTaskSet `force` docs: without it, a set not yet scaled down to zero is not
+        # deleted [M]. Nothing documents a refusal for the PRIMARY set, so it is taken [I].
+        scaled = task_set.scale > 0 and (task_set.live or task_set.target(service.desired_count))
+        if scaled and not force:
+            raise InvalidParameterException(ts.SCALED_ABOVE_ZERO)
         if task_set.set_status is TaskSetStatus.PRIMARY:
             service.revision = None
         task_set.drain(self.backend.clock.now)

@@ -39,9 +39,10 @@ BOTH_LAUNCH_AND_STRATEGY = (
 )
 NETWORK_REQUIRED = "Network Configuration must be provided when networkMode 'awsvpc' is specified."
 MAX_OVERRIDES = 8192
-FARGATE_PLACEMENT = (
-    "Task placement strategies and constraints are not supported for tasks hosted on Fargate."
-)
+# Real text for constraints (GetSimpl/cloudlift#138, terraform-provider-aws#26337) [O];
+# the strategies' by analogy [I].
+FARGATE_CONSTRAINTS = "Placement constraints are not supported with FARGATE launch type."
+FARGATE_STRATEGIES = "Placement strategies are not supported with FARGATE launch type."
 # RunTask with enableExecuteCommand and no task role (boto/boto3#3173, real output).
 EXEC_NEEDS_ROLE = (
     "The execute command failed because a valid task role is not being used. Specify a valid "
@@ -267,15 +268,17 @@ def check_placement(
 
     At most 5 strategies and 10 constraints counting the definition's; none for a launch
     `on` Fargate, which places by subnet only ("Amazon ECS task placement": not supported
-    for tasks hosted on Fargate) [D]; ECS's text for refusing them is ours [U].
+    for tasks hosted on Fargate) [D], with ECS's text for constraints [O].
 
     Returns:
         The strategies, and the constraints with the definition's after them.
     """
     strategies = placement_rules.strategies_in(strategy)
     own = placement_rules.constraints_in(constraints)
-    if (strategies or own) and on == "FARGATE":
-        raise InvalidParameterException(FARGATE_PLACEMENT)
+    if own and on == "FARGATE":
+        raise InvalidParameterException(FARGATE_CONSTRAINTS)
+    if strategies and on == "FARGATE":
+        raise InvalidParameterException(FARGATE_STRATEGIES)
     definition = placement_rules.definition_constraints(td)
     placement_rules.check_constraint_total(own, definition)
     return strategies, own + definition
