@@ -28,6 +28,7 @@ def check_enum(name: str, value: str, allowed: Sequence[str]) -> None:
         InvalidParameterException: `value` is not one of `allowed`.
     """
     if value not in allowed:
+        # [M] the member's enum (botocore does not check enums); text [U]
         raise InvalidParameterException(
             f"Invalid value '{value}' for {name}. Valid values: {', '.join(allowed)}."
         )
@@ -40,6 +41,8 @@ def check_max_items(name: str, items: Sequence[Any], most: int) -> None:
         InvalidParameterException: more than `most` items.
     """
     if len(items) > most:
+        # [M] the operations' batch limits; wording of the observed `taskIds can have at most 100
+        # items.` [O]
         raise InvalidParameterException(f"{name} can have at most {most} items.")
 
 
@@ -55,6 +58,7 @@ def _decode(scope: str, token: str) -> int:
     prefix, _, rest = text.partition(":")
     token_scope, _, number = rest.rpartition(":")
     if prefix != "ecsmock" or token_scope != scope or not number.isdigit():
+        # [M] nextToken comes from a previous response; text [U]
         raise InvalidParameterException(INVALID_TOKEN)
     return int(number)
 
@@ -80,6 +84,7 @@ def page(
     if size is None:
         size = default
     elif not 1 <= size <= most:
+        # [M] maxResults ranges (List* docs); text [U]
         raise InvalidParameterException(f"maxResults must be between 1 and {most}, inclusive.")
     token = params.get("nextToken")
     start = 0 if token is None else _decode(scope, token)

@@ -23,6 +23,7 @@ def tags_in(items: list[dict[str, str]] | None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for tag in items or ():
         if "key" not in tag:
+            # [M] Tag.key is required (TagKey: 1-128 characters); text [U]
             raise InvalidParameterException("Tag keys must not be empty.")
         out.append((tag["key"], tag.get("value", "")))
     return out

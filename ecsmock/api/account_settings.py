@@ -52,6 +52,7 @@ def list_account_settings(backend: Backend, params: Params) -> Body:
     value = params.get("value")
     if value is not None and name is None:
         # ECS's text was not captured; the wording follows the `value` parameter doc.
+        # [M] ListAccountSettings `value` is used with `name` only; text [U]
         raise InvalidParameterException(
             "The value parameter can only be used when a setting name is also specified."
         )

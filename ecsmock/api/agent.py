@@ -58,6 +58,7 @@ def _acknowledge(backend: Backend, operation_name: str, params: Params) -> Body:
     cluster = backend.active_cluster(params.get("cluster"))
     task_ref = params.get("task")
     if task_ref is not None and backend.tasks.find(cluster.name, task_ref) is None:
+        # [O] StopTask's text for an unknown task (behaviour reference 6.5)
         raise InvalidParameterException(TASK_NOT_FOUND)
     return {"acknowledgment": ACKNOWLEDGMENT}
 

@@ -37,6 +37,7 @@ def _requests(operation_name: str, params: Params) -> list[AttributeRequest]:
     """
     items: list[dict[str, Any]] = params["attributes"]
     if not items:
+        # [M] 1-10 attributes a call; wording of the observed `Tasks cannot be empty.` [O]
         raise InvalidParameterException(EMPTY)
     check_max_items("attributes", items, MAX_PER_CALL)
     check_enums(operation_name, params, InvalidParameterException)

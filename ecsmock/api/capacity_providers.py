@@ -129,6 +129,7 @@ def create_capacity_provider(backend: Backend, params: Params) -> Body:
         )
         return _answer(made)
     if params.get("cluster") is not None:
+        # [M] CreateCapacityProvider `cluster` is for Managed Instances providers only; text [U]
         raise InvalidParameterException(CLUSTER_SCOPED_ONLY)
     raw = params.get("autoScalingGroupProvider")
     provider = backend.capacity_providers.create(
@@ -153,6 +154,7 @@ def update_capacity_provider(backend: Backend, params: Params) -> Body:
         backend.cluster(params["cluster"])  # must exist; Auto Scaling group ones ignore it
     raw = params.get("autoScalingGroupProvider")
     if raw is None:
+        # [M] an Auto Scaling group provider is updated through autoScalingGroupProvider; text [U]
         raise ClientException(NO_ASG)
     return _answer(backend.capacity_providers.update(params["name"], _update_in(raw)))
 

@@ -88,6 +88,7 @@ def _settings_in(items: list[dict[str, str]] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items or ():
         if "name" not in item or "value" not in item:
+            # [U] a ClusterSetting without its name or value; the text is ecsmock's
             raise InvalidParameterException("A cluster setting needs both a name and a value.")
         out[item["name"]] = item["value"]
     return out

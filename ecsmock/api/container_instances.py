@@ -146,8 +146,11 @@ def _registration(params: Params) -> Registration:
         try:
             identity = json.loads(document)
         except ValueError:
+            # [I] ECS reads the identity document (and checks its signature:
+            # aws/amazon-ecs-agent#3604); text [U]
             raise InvalidParameterException(BAD_DOCUMENT) from None
         if not isinstance(identity, dict):
+            # [I] the identity document is a JSON object; text [U]
             raise InvalidParameterException(BAD_DOCUMENT)
         reg.ec2_instance_id = identity.get("instanceId")
         reg.instance_type = identity.get("instanceType")

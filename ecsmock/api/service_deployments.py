@@ -57,6 +57,7 @@ def _find_revision(backend: Backend, arn: str) -> tuple[Service, Revision] | Non
 def _batch(params: Params, name: str) -> list[str]:
     refs: list[str] = params[name]
     if not refs:
+        # [M] 1-20 ARNs; wording of the observed `Tasks cannot be empty.` [O]
         raise InvalidParameterException(f"{name} cannot be empty.")
     check_max_items(name, refs, MAX_DESCRIBE)
     return refs

@@ -18,7 +18,7 @@ from ecsmock.model.services.service import (
     breaker_threshold,
 )
 from ecsmock.model.services.task_set import TaskSet
-from ecsmock.model.tasks.lifecycle import image_digest
+from ecsmock.model.tasks.task import image_digest
 
 # What a Fargate platform version asked as LATEST resolves to on Linux (spec 7.1).
 LATEST_LINUX = "1.4.0"

@@ -193,6 +193,7 @@ def list_services_by_namespace(backend: Backend, params: Params) -> Body:
     known = backend.cluster_ops.namespaces
     arn = known.get(ref) or (ref if ref in known.values() else None)
     if arn is None:
+        # [M] NamespaceNotFoundException: the namespace does not exist; text [U]
         raise NamespaceNotFoundException("Namespace not found.")
     found = [
         s.arn

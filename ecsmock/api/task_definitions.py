@@ -164,6 +164,7 @@ def describe_task_definition(backend: Backend, params: Params) -> Body:
         check_enum("include", name, ("TAGS",))
     td = backend.tasks.definitions.find(params["taskDefinition"])
     if td is None:
+        # [O] real text (behaviour reference 4.2)
         raise ClientException("Unable to describe task definition.")
     out: Body = {"taskDefinition": task_definition_view(td)}
     if "TAGS" in include:
@@ -216,6 +217,7 @@ def delete_task_definitions(backend: Backend, params: Params) -> Body:
     """DeleteTaskDefinitions: 1-10 INACTIVE revisions -> DELETE_IN_PROGRESS; failures."""
     refs = params["taskDefinitions"]
     if not refs:
+        # [M] 1-10 references; text [U]
         raise InvalidParameterException("taskDefinitions can not be empty.")
     check_max_items("taskDefinitions", refs, 10)
     done: list[dict[str, Any]] = []

@@ -163,6 +163,7 @@ def list_tasks(backend: Backend, params: Params) -> Body:
     """ListTasks: every filter, pages of up to 100, read from indexes."""
     cluster = backend.cluster(params.get("cluster"))
     if not cluster.active:
+        # [O] `Cluster not found.` (behaviour reference 13)
         raise ClusterNotFoundException("Cluster not found.")
     desired = params.get("desiredStatus", "RUNNING")
     check_enum("desiredStatus", desired, DESIRED_STATUSES)

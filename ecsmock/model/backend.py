@@ -159,6 +159,7 @@ class Backend:
             cl.check_ref(ref)
         found = self.find_cluster(ref)
         if found is None:
+            # [O] real text (behaviour reference 13)
             raise ClusterNotFoundException(CLUSTER_NOT_FOUND)
         return found
 
@@ -171,6 +172,7 @@ class Backend:
         """
         found = self.cluster(ref)
         if not found.active:
+            # [O] real text (behaviour reference 13)
             raise ClusterNotFoundException(CLUSTER_INACTIVE)
         return found
 
@@ -187,10 +189,12 @@ class Backend:
         """
         parsed = parse_arn(resource_arn)
         if parsed is None:
+            # [M] resourceArn is an ECS resource ARN; text [U]
             raise InvalidParameterException(
                 f"The ARN '{resource_arn}' is not a valid Amazon ECS resource ARN."
             )
         if parsed.kind not in TAGGABLE_KINDS:
+            # [M] TagResource's taggable kinds; text [U]
             raise InvalidParameterException(
                 f"The resource type '{parsed.kind}' does not support tagging."
             )
@@ -213,6 +217,7 @@ class Backend:
         # A deleted cluster reads as untagged (its tags went with it) but takes no new ones.
         found = self.find_cluster(resource_arn)
         if found is not None and write and not found.active:
+            # [O] real text (behaviour reference 13)
             raise ClusterNotFoundException(CLUSTER_INACTIVE)
         return found
 

@@ -48,17 +48,21 @@ def check_key(key: str) -> None:
         InvalidParameterException: the key breaks a rule.
     """
     if not key:
+        # [M] TagKey: 1-128 characters; text [U]
         raise InvalidParameterException("Tag keys must not be empty.")
     if len(key) > MAX_KEY:
+        # [M] TagKey: at most 128 characters; text [U]
         raise InvalidParameterException(
             f"Tag key '{key[:32]}...' is too long: tag keys can have at most {MAX_KEY} characters."
         )
     if not _allowed(key):
+        # [M] TagKey pattern; text [U]
         raise InvalidParameterException(
             f"Tag key '{key}' contains invalid characters. Allowed: letters, numbers, spaces "
             "and + - = . _ : / @"
         )
     if reserved(key):
+        # [M] the aws: prefix is reserved; text [U]
         raise InvalidParameterException(
             f"Tag key '{key}' is not valid: keys beginning with 'aws:' are reserved for AWS use."
         )
@@ -71,16 +75,19 @@ def check_value(key: str, value: str) -> None:
         InvalidParameterException: the value breaks a rule.
     """
     if len(value) > MAX_VALUE:
+        # [M] TagValue: at most 256 characters; text [U]
         raise InvalidParameterException(
             f"The value of tag '{key}' is too long: tag values can have at most {MAX_VALUE} "
             "characters."
         )
     if not _allowed(value):
+        # [M] TagValue pattern; text [U]
         raise InvalidParameterException(
             f"The value of tag '{key}' contains invalid characters. Allowed: letters, numbers, "
             "spaces and + - = . _ : / @"
         )
     if reserved(value):
+        # [M] the aws: prefix is reserved; text [U]
         raise InvalidParameterException(
             f"The value of tag '{key}' is not valid: values beginning with 'aws:' are "
             "reserved for AWS use."
@@ -94,6 +101,7 @@ def check_tags(new: Sequence[tuple[str, str]]) -> None:
         InvalidParameterException: too many tags, or a key or value breaks a rule.
     """
     if len(new) > MAX_TAGS:
+        # [M] at most 50 tags; text [U]
         raise InvalidParameterException(TOO_MANY_IN_REQUEST)
     for key, value in new:
         check_key(key)
@@ -120,6 +128,7 @@ def merged(current: dict[str, str], new: Sequence[tuple[str, str]]) -> dict[str,
     result = dict(current)
     result.update(new)
     if user_count(result) > MAX_TAGS:
+        # [M] LimitExceededException: 50 tags a resource; text [U]
         raise LimitExceededException(TOO_MANY_ON_RESOURCE)
     return result
 
@@ -132,6 +141,7 @@ def without(current: dict[str, str], keys: Sequence[str]) -> dict[str, str]:
     """
     for key in keys:
         if reserved(key):
+            # [M] users cannot remove aws: tags; text [U]
             raise InvalidParameterException(
                 f"Tag key '{key}' is not valid: keys beginning with 'aws:' are reserved for "
                 "AWS use and cannot be removed."

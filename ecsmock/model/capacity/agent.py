@@ -58,10 +58,13 @@ def start_update(ops: ContainerInstanceOps, instance: ContainerInstance, step: f
     """
     version = instance.version_info.get("agentVersion")
     if not version:
+        # [M] MissingVersionException (its shape's doc for the text)
         raise MissingVersionException(MISSING_VERSION)
     if instance.agent_update_status not in FINISHED:
+        # [M] UpdateInProgressException (its shape's doc)
         raise UpdateInProgressException(IN_PROGRESS)
     if version_key(version) >= version_key(LATEST_AGENT_VERSION):
+        # [M] NoUpdateAvailableException (its shape's doc)
         raise NoUpdateAvailableException(NO_UPDATE)
     instance.agent_update_status = AgentUpdateStatus.PENDING
     ops.announce(instance)

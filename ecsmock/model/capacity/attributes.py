@@ -95,6 +95,7 @@ def check_name(name: str) -> None:
         InvalidParameterException: `BAD_NAME`.
     """
     if NAME_PATTERN.fullmatch(name) is None:
+        # [M] the Attribute shape's name pattern; text [U]
         raise InvalidParameterException(BAD_NAME.format(name=name))
 
 
@@ -106,6 +107,7 @@ def check_attribute(name: str, value: str | None) -> None:
     """
     check_name(name)
     if value is not None and VALUE_PATTERN.fullmatch(value) is None:
+        # [M] the Attribute shape's value pattern; text [U]
         raise InvalidParameterException(BAD_VALUE.format(name=name, value=value))
 
 
@@ -132,8 +134,10 @@ def _check_put(item: AttributeRequest) -> None:
 def _check_target(item: AttributeRequest) -> str:
     """The item's targetId, which must be given, and be an ARN unless targetType is."""
     if not item.target_id:
+        # [M] an attribute is put on a target (targetId); text [U]
         raise InvalidParameterException(NO_TARGET.format(name=item.name))
     if item.target_type is None and not item.target_id.startswith("arn:"):
+        # [M] targetType is required with a short id; text [U]
         raise InvalidParameterException(NEEDS_TARGET_TYPE.format(target=item.target_id))
     return item.target_id
 

@@ -129,6 +129,7 @@ class ContainerInstanceOps:
         """
         found = self.find(cluster, ref)
         if found is None:
+            # [M] the instance must exist; text [U] (as the task one)
             raise InvalidParameterException(INSTANCE_NOT_FOUND)
         return found
 
@@ -254,6 +255,7 @@ class ContainerInstanceOps:
         """UpdateContainerInstancesState: ACTIVE <-> DRAINING; unknown ones are MISSING."""
         cluster = self.backend.active_cluster(cluster_ref)
         if status not in (InstanceStatus.ACTIVE, InstanceStatus.DRAINING):
+            # [M] UpdateContainerInstancesState takes ACTIVE or DRAINING; text [U] (moto's)
             raise InvalidParameterException(BAD_STATE)
         target = InstanceStatus(status)
         found: list[ContainerInstance] = []
@@ -287,6 +289,7 @@ class ContainerInstanceOps:
         if instance.status is InstanceStatus.INACTIVE:
             return instance
         if instance.tasks and not force:
+            # [M] DeregisterContainerInstance `force` docs; text [U] (moto's)
             raise InvalidParameterException(HAS_TASKS)
         if instance.registered:
             cluster.registered_instances_count -= 1

@@ -122,6 +122,7 @@ def strategies_in(items: list[dict[str, Any]] | None) -> list[Strategy]:
     """
     items = items or []
     if len(items) > MAX_STRATEGIES:
+        # [M] at most 5 placement strategies; text [U]
         raise InvalidParameterException(TOO_MANY_STRATEGIES)
     return [_strategy(item) for item in items]
 

@@ -291,12 +291,14 @@ def check_managed(settings: AsgSettings) -> None:
 
 def _enum(what: str, value: str) -> None:
     if value not in ON_OFF:
+        # [M] the enum of the AutoScalingGroupProvider member; text [U]
         raise ClientException(BAD_ENUM.format(value=value, what=what))
 
 
 def _range(what: str, value: int, bounds: tuple[int, int]) -> None:
     low, high = bounds
     if not low <= value <= high:
+        # [M] the member's documented range; text [U]
         raise ClientException(OUT_OF_RANGE.format(what=what, low=low, high=high))
 
 

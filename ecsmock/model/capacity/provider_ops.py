@@ -126,8 +126,10 @@ class CapacityProviderOps:
     def _own(self, ref: str, verb: str) -> CapacityProvider:
         found = self.find(ref)
         if found is not None and found.builtin:
+            # [O] FARGATE and FARGATE_SPOT are reserved (behaviour reference 10); text [U]
             raise ClientException(RESERVED.format(verb=verb))
         if found is None or found.status is ProviderStatus.INACTIVE:
+            # [O] real text (behaviour reference 10)
             raise ClientException(NOT_FOUND)
         return found
 

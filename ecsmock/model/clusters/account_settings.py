@@ -72,6 +72,7 @@ def check_name(name: str) -> None:
 def check_principal(principal: str) -> None:
     """A principal ARN names the root user, an IAM user or an IAM role."""
     if not PRINCIPAL_RE.fullmatch(principal):
+        # [M] principalArn: the root user, an IAM user or role; text [U]
         raise InvalidParameterException(
             f"Invalid principalArn '{principal}'. Specify the ARN of the root user, an IAM "
             "user or an IAM role."
@@ -80,6 +81,7 @@ def check_principal(principal: str) -> None:
 
 def _check_managed(name: str) -> None:
     if name in AWS_MANAGED:
+        # [D] guardDutyActivate is managed by AWS (Account settings page); text [U]
         raise InvalidParameterException(
             f"The account setting '{name}' is managed by AWS and cannot be changed."
         )
@@ -117,6 +119,7 @@ class AccountSettings:
         check_writable(name, value)
         who = self._who(principal)
         if who != self.root and name in ROOT_ONLY:
+            # [M] PutAccountSetting `principalArn` doc: root only for these; text [U]
             raise InvalidParameterException(
                 f"The account setting '{name}' can only be changed for the root user."
             )

@@ -218,6 +218,7 @@ def check_name(name: str) -> None:
             CreateCluster `clusterName` documentation; ECS's own text was not captured).
     """
     if not NAME_RE.fullmatch(name):
+        # [M] the clusterName rule; text [U]
         raise InvalidParameterException(
             "Cluster name must be between 1 and 255 characters and contain only letters "
             "(uppercase and lowercase), numbers, underscores, and hyphens."
@@ -225,12 +226,9 @@ def check_name(name: str) -> None:
 
 
 def check_ref(ref: str) -> None:
-    """A `cluster` parameter is an ARN or a valid cluster name.
-
-    Raises:
-        InvalidParameterException: neither (the text ECS gives for such a parameter).
-    """
+    """A `cluster` parameter is an ARN or a valid cluster name (InvalidParameterException)."""
     if not ref.startswith("arn:") and not NAME_RE.fullmatch(ref):
+        # [O] real text (awslabs/amazon-ecs-nodejs-microservices#18)
         raise InvalidParameterException(BAD_CLUSTER_REF.format(ref=ref))
 
 
@@ -250,14 +248,12 @@ def check_settings(settings: dict[str, str]) -> None:
 
 
 def check_provider_list(names: list[str]) -> None:
-    """The capacity providers of a cluster: at most 20, no duplicates.
-
-    Raises:
-        InvalidParameterException: more than 20, or a name given twice.
-    """
+    """The capacity providers of a cluster: at most 20, no duplicates."""
     if len(names) > MAX_CLUSTER_PROVIDERS:
+        # [O] real text (cloudformation-coverage-roadmap#1086)
         raise InvalidParameterException(TOO_MANY_PROVIDERS)
     if len(set(names)) != len(names):
+        # [M] each provider once; text [U]
         raise InvalidParameterException(
             "The specified capacity providers contain duplicates. Specify each capacity "
             "provider once and try again."
@@ -268,14 +264,10 @@ def check_strategy(items: list[StrategyItem], associated: list[str]) -> None:
     """Validate a capacity-provider strategy against the cluster's providers.
 
     An all-zero-weight strategy passes here: ECS accepts it on the cluster and fails the
-    RunTask/CreateService that uses it (see `check_usable`).
-
-    Raises:
-        InvalidParameterException: more than 20 items, a weight or base out of range, a
-            provider given twice or not associated, more than one base, or Fargate and
-            Auto Scaling group providers mixed.
+    RunTask/CreateService that uses it (see `check_usable`). Each refusal says its evidence.
     """
     if len(items) > MAX_STRATEGY_ITEMS:
+        # [M] at most 20 strategy items; text [U]
         raise InvalidParameterException(
             f"The capacity provider strategy cannot contain more than {MAX_STRATEGY_ITEMS} "
             "capacity providers."
@@ -284,28 +276,34 @@ def check_strategy(items: list[StrategyItem], associated: list[str]) -> None:
         _check_item(item)
     names = [item.capacity_provider for item in items]
     if len(set(names)) != len(names):
+        # [M] each provider once in a strategy; text [U]
         raise InvalidParameterException(
             "The capacity provider strategy cannot contain a capacity provider more than once."
         )
     if any(name not in associated for name in names):
+        # [M] strategy providers must be associated; text [U]
         raise InvalidParameterException(UNASSOCIATED_PROVIDER)
     if sum(1 for item in items if item.base > 0) > 1:
+        # [M] only one item may have a base; text [U]
         raise InvalidParameterException(
             "Only one capacity provider in a capacity provider strategy can have a base "
             "defined. Specify a valid capacity provider strategy and try again."
         )
     # Every provider that is not FARGATE or FARGATE_SPOT uses an Auto Scaling group.
     if len({name in FARGATE_PROVIDERS for name in names}) > 1:
+        # [O] real text (terraform-aws-modules/terraform-aws-ecs#68)
         raise InvalidParameterException(MIXED_STRATEGY)
 
 
 def _check_item(item: StrategyItem) -> None:
     if not 0 <= item.weight <= MAX_WEIGHT:
+        # [M] weight 0-1000; text [U]
         raise InvalidParameterException(
             f"The weight of capacity provider '{item.capacity_provider}' must be between 0 "
             f"and {MAX_WEIGHT}."
         )
     if not 0 <= item.base <= MAX_BASE:
+        # [M] base 0-100000; text [U]
         raise InvalidParameterException(
             f"The base of capacity provider '{item.capacity_provider}' must be between 0 "
             f"and {MAX_BASE}."
@@ -322,6 +320,8 @@ def check_usable(items: list[StrategyItem], *, default: bool) -> None:
         InvalidParameterException: every item has weight 0.
     """
     if items and all(item.weight == 0 for item in items):
+        # [O] real text for the default strategy (terraform-aws-modules/terraform-aws-ecs#27); the
+        # request's [U]
         raise InvalidParameterException(
             DEFAULT_STRATEGY_WITHOUT_WEIGHT if default else STRATEGY_WITHOUT_WEIGHT
         )
@@ -342,9 +342,11 @@ def check_namespace(ref: str | None, region: str, account: str) -> None:
     if ref.startswith("arn:"):
         prefix = f"arn:aws:servicediscovery:{region}:{account}:namespace/"
         if not ref.startswith(prefix) or len(ref) == len(prefix):
+            # [M] NamespaceNotFoundException; text from its doc
             raise NamespaceNotFoundException(NAMESPACE_NOT_FOUND)
         return
     if len(ref) > MAX_NAMESPACE or NAMESPACE_FORBIDDEN & set(ref):
+        # [M] the namespace doc's rule; text [U]
         raise InvalidParameterException(
             f"The namespace name '{ref[:64]}' is not valid. It can have up to "
             f"{MAX_NAMESPACE} characters and can't include >, <, \" or /."

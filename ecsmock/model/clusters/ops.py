@@ -60,6 +60,7 @@ class ClusterOps:
         if existing is not None and existing.active:
             if made_by is None:
                 return existing
+            # [O] real text (hashicorp/terraform#24615)
             raise InvalidParameterException(cl.NOT_IDEMPOTENT)
         cluster = Cluster(
             name=spec.name,
@@ -180,6 +181,7 @@ class ClusterOps:
         cl.check_strategy(strategy, providers + kept)
         for name in cluster.capacity_providers:
             if name not in providers + kept and self.provider_in_use(cluster, name):
+                # [O] real text (aws/containers-roadmap#631)
                 raise ResourceInUseException(cl.PROVIDER_IN_USE)
         self._attach(cluster, cluster.capacity_providers, providers + kept)
         cluster.capacity_providers = list(providers) + kept

@@ -115,6 +115,7 @@ class ServiceOps(DeploymentFlow):
         cluster = self.backend.cluster(self.cluster_for(cluster_ref, ref))
         found = self.find(cluster.name, ref)
         if found is None:
+            # [O] real text (behaviour reference 13)
             raise ServiceNotFoundException(SERVICE_NOT_FOUND)
         return found
 
@@ -136,6 +137,7 @@ class ServiceOps(DeploymentFlow):
             same_token = req.client_token is not None and existing.client_token == req.client_token
             if same_token and existing.request == req.fingerprint:
                 return existing
+            # [O] real text (behaviour reference 13)
             raise InvalidParameterException(sv.NOT_IDEMPOTENT)
         td = check_create(self.backend, cluster, req)
         now = self.backend.clock.now
@@ -219,6 +221,7 @@ class ServiceOps(DeploymentFlow):
         service = self.get(upd.cluster, upd.service)
         cluster = self.backend.active_cluster(self.cluster_for(upd.cluster, upd.service))
         if not service.active:
+            # [O] real text (behaviour reference 7.2)
             raise ServiceNotActiveException(sv.NOT_ACTIVE)
         revision = apply_update(self.backend, cluster, service, upd)
         if revision is not None:
@@ -238,11 +241,13 @@ class ServiceOps(DeploymentFlow):
         """DeleteService: DRAINING (desiredCount 0) now, INACTIVE once its tasks are gone."""
         service = self.get(cluster_ref, ref)
         if service.status is ServiceStatus.INACTIVE:
+            # [U] an INACTIVE service is not found again
             raise ServiceNotFoundException(SERVICE_NOT_FOUND)
         if service.status is ServiceStatus.DRAINING:
             return service
         replica = service.scheduling_strategy == "REPLICA"
         if replica and service.desired_count > 0 and not force:
+            # [O] real text (behaviour reference 13)
             raise InvalidParameterException(sv.SCALED_ABOVE_ZERO)
         cluster = self.backend.clusters.get(service.cluster_name)
         if cluster is not None and cluster.arn == service.cluster_arn:

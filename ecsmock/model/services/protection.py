@@ -79,6 +79,7 @@ class TaskProtection:
         if enabled:
             minutes = DEFAULT_MINUTES if minutes is None else minutes
             if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+                # [M] expiresInMinutes: 1-2880; text [U]
                 raise InvalidParameterException(MINUTES_RANGE)
         done: list[Protection] = []
         failures: list[Failure] = []
@@ -182,4 +183,5 @@ def _view(task: Task) -> Protection:
 
 def _check_count(refs: list[str], most: int) -> None:
     if len(refs) > most:
+        # [M] up to 10 tasks; wording of the observed `taskIds can have at most 100 items.` [O]
         raise InvalidParameterException(f"tasks can have at most {most} items.")

@@ -110,19 +110,26 @@ def check_create(backend: Backend, cluster: Cluster, req: ServiceRequest) -> Tas
     Returns the task definition the first deployment runs (None for EXTERNAL services).
     """
     if not NAME_RE.fullmatch(req.name):
+        # [M] the serviceName rule; text [U]
         raise InvalidParameterException(BAD_NAME)
     if req.scheduling_strategy == "DAEMON" and req.controller != "ECS":
+        # [M] DAEMON only with the ECS controller; text [U]
         raise InvalidParameterException(sv.DAEMON_CONTROLLER)
     if req.controller == "EXTERNAL":
         if req.task_definition == "":
+            # [O] real text (behaviour reference 7.1)
             raise InvalidParameterException(sv.FAMILY_EMPTY)
         if req.task_definition is not None:
+            # [O] aws/aws-cdk#6245, terraform-aws-modules/terraform-aws-ecs#278
             raise InvalidParameterException(EXTERNAL_TD)
     elif not req.task_definition:
+        # [M] taskDefinition is required for ECS and CODE_DEPLOY services; text [U]
         raise InvalidParameterException(sv.TASK_DEFINITION_REQUIRED)
     if req.scheduling_strategy == "REPLICA" and req.desired_count is None:
+        # [M] desiredCount is required for REPLICA; text [U]
         raise InvalidParameterException(sv.DESIRED_COUNT_REQUIRED)
     if req.desired_count is not None and req.desired_count < 0:
+        # [M] desiredCount is not negative; text [U]
         raise InvalidParameterException(NEGATIVE_COUNT)
     sv.check_deployment_config(req.config, req.scheduling_strategy)
     tag_rules.check_tags(req.tags)
@@ -142,6 +149,7 @@ def check_launch(cluster: Cluster, td: TaskDefinition, launch: Launch, schedulin
     launch_type, strategy = rules.resolve_launch(cluster, launch.launch_type, launch.strategy)
     on = rules.launch_of(launch_type, strategy)
     if scheduling == "DAEMON" and on == "FARGATE":
+        # [M] DAEMON is not supported on Fargate; text [U]
         raise InvalidParameterException(sv.DAEMON_FARGATE)
     rules.check_compatible(td, on)
     rules.check_platform_version(on, launch.platform_version)
@@ -209,10 +217,12 @@ def apply_update(
     current = service.revision
     redeploy = upd.force_new_deployment or _changes_what_runs(upd)
     if service.controller != "ECS" and (redeploy or upd.task_definition is not None):
+        # [M] what CODE_DEPLOY/EXTERNAL services may update; CODE_DEPLOY text [O], EXTERNAL's [U]
         raise InvalidParameterException(
             CODE_DEPLOY_UPDATE if service.controller == "CODE_DEPLOY" else EXTERNAL_UPDATE
         )
     if upd.desired_count is not None and upd.desired_count < 0:
+        # [M] desiredCount is not negative; text [U]
         raise InvalidParameterException(NEGATIVE_COUNT)
     if upd.config is not None:
         sv.check_deployment_config(upd.config, service.scheduling_strategy)

@@ -300,13 +300,17 @@ def check_deployment_config(config: DeploymentConfig, strategy: str) -> None:
     Then the strategy's settings (`services.strategy_rules`).
     """
     if config.minimum_healthy_percent > 100:
+        # [M] minimumHealthyPercent 0-100; text [U]
         raise InvalidParameterException(MIN_HEALTHY_RANGE)
     if config.minimum_healthy_percent < 0:
+        # [M] minimumHealthyPercent 0-100; text [U]
         raise InvalidParameterException("minimumHealthyPercent must be at least 0")
     if strategy == "DAEMON":
         if config.maximum_percent != 100:
+            # [M] DAEMON services take maximumPercent 100; text [U]
             raise InvalidParameterException(DAEMON_MAX_PERCENT)
     elif config.maximum_percent < 100:
+        # [M] maximumPercent at least 100; text [U]
         raise InvalidParameterException(MAX_PERCENT_LOW)
     check_staging(config.staging)
 

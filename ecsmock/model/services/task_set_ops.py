@@ -71,8 +71,10 @@ class TaskSetOps:
         """
         service = self.backend.services.get(cluster, service_ref)
         if writing and not service.active:
+            # [O] real text (behaviour reference 7.2)
             raise ServiceNotActiveException(sv.NOT_ACTIVE)
         if service.controller != "EXTERNAL":
+            # [O] real text (behaviour reference 8)
             raise InvalidParameterException(ts.EXTERNAL_ONLY)
         return service
 
@@ -108,6 +110,7 @@ class TaskSetOps:
         """The task set a request names (TaskSetNotFoundException when none)."""
         found = self.find(service, ref)
         if found is None:
+            # [M] TaskSetNotFoundException; text [U]
             raise TaskSetNotFoundException(ts.NOT_FOUND)
         return found
 
@@ -119,11 +122,13 @@ class TaskSetOps:
         existing = [s for s in self.of(service) if s.set_status is not TaskSetStatus.DRAINING]
         if req.client_token is not None:
             if not ts.valid_client_token(req.client_token):
+                # [M] clientToken: up to 36 ASCII characters; text [U]
                 raise InvalidParameterException(ts.BAD_CLIENT_TOKEN)
             for task_set in existing:
                 if task_set.client_token == req.client_token:
                     return task_set
         if len(existing) >= ts.MAX_TASK_SETS:
+            # [O] real text (behaviour reference 8)
             raise InvalidParameterException(ts.TOO_MANY)
         check_scale(req.scale)
         cluster = self.backend.active_cluster(req.cluster)
@@ -207,6 +212,7 @@ class TaskSetOps:
         service = self.managed(cluster, service_ref)
         task_set = self.get(service, ref)
         if task_set.set_status is TaskSetStatus.DRAINING:
+            # [U] a DRAINING set is being deleted; text ecsmock's
             raise InvalidParameterException(ts.PRIMARY_DRAINING)
         now = self.backend.clock.now
         for other in self.of(service):
@@ -382,4 +388,5 @@ class TaskSetOps:
 def check_scale(value: float) -> None:
     """A task set's scale is a percentage, 0 to 100."""
     if not 0 <= value <= 100:
+        # [M] scale 0-100 %; text [U]
         raise InvalidParameterException(ts.SCALE_RANGE)

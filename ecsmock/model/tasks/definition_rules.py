@@ -90,10 +90,12 @@ def task_cpu_units(value: str) -> int:
     """Task cpu as CPU units: "1024", "1 vCPU", "1vcpu", ".25 vCPU"."""
     match = _CPU_RE.fullmatch(value)
     if match is None:
+        # [M] task cpu formats; text [O] (`Invalid 'cpu' setting for task.`)
         raise ClientException(f"Invalid 'cpu' setting for task: '{value}'.")
     number = float(match.group(1))
     units = number * 1024 if match.group(2) else number
     if units != int(units):
+        # [M] task cpu formats; text [O]
         raise ClientException(f"Invalid 'cpu' setting for task: '{value}'.")
     return int(units)
 
@@ -102,10 +104,12 @@ def task_memory_mib(value: str) -> int:
     """Task memory in MiB: "2048", "2GB", "2 GB"."""
     match = _MEM_RE.fullmatch(value)
     if match is None:
+        # [M] task memory formats; text as cpu's [O]
         raise ClientException(f"Invalid 'memory' setting for task: '{value}'.")
     number = float(match.group(1))
     mib = number * 1024 if (match.group(2) or "").lower() == "gb" else number
     if mib != int(mib):
+        # [M] task memory formats; text as cpu's [O]
         raise ClientException(f"Invalid 'memory' setting for task: '{value}'.")
     return int(mib)
 
@@ -118,6 +122,7 @@ def fargate_pair_valid(cpu: int | None, memory: int | None) -> bool:
 def check_family(family: str) -> None:
     """Family: 1-255 letters, digits, hyphens, underscores."""
     if not NAME_RE.fullmatch(family):
+        # [M] the family pattern; text [U]
         raise ClientException(
             "Family contains invalid characters. Up to 255 letters (uppercase and lowercase), "
             "numbers, underscores, and hyphens are allowed."
@@ -151,8 +156,10 @@ def resolve_role(role: str | None, account: str) -> str | None:
 def check_containers(containers: list[ContainerSpec], task_memory: int | None) -> None:
     """Names, images, essential containers, memory rules, dependsOn, health checks."""
     if not containers:
+        # [O] real text (awsdocs/aws-cloudformation-user-guide#454)
         raise ClientException("Container list cannot be empty.")
     if len(containers) > MAX_CONTAINERS:
+        # [D] 10 containers a definition (quotas); text [U]
         raise ClientException(
             f"Too many containers. A task definition can have at most {MAX_CONTAINERS}."
         )
@@ -160,15 +167,18 @@ def check_containers(containers: list[ContainerSpec], task_memory: int | None) -
     for c in containers:
         _check_container(c, task_memory)
         if c.name in seen:
+            # [M] container names are unique; text [U]
             raise ClientException(f"Duplicate container name found: {c.name}")
         seen.add(c.name)
         if c.health_check is not None:
             _check_health(c.name, c.health_check)
     if not any(c.essential for c in containers):
+        # [M] at least one essential container; text [U]
         raise ClientException("A task definition must have at least one essential container.")
     _check_dependencies(containers)
     total = sum(c.memory or c.memory_reservation or 0 for c in containers)
     if task_memory is not None and total > task_memory:
+        # [M] the ContainerCondition enum; text [U]
         raise ClientException(
             "The sum of all container memory values exceeds the task memory value."
         )
@@ -180,11 +190,13 @@ def _check_dependencies(containers: list[ContainerSpec]) -> None:
     for c in containers:
         for target, condition in c.depends_on:
             if condition not in DEPENDENCY_CONDITIONS:
+                # [M] dependsOn names a container of the definition; text [U]
                 raise ClientException(
                     f"Invalid dependency condition '{condition}' for container '{c.name}'. "
                     f"Valid values: {', '.join(DEPENDENCY_CONDITIONS)}."
                 )
             if target not in essential:
+                # [M] COMPLETE/SUCCESS not on an essential container; text [U]
                 raise ClientException(
                     f"Container '{c.name}' depends on '{target}', which is not in the task "
                     "definition."
@@ -211,6 +223,7 @@ def _check_health(name: str, health: HealthCheckSpec) -> None:
     values = (health.interval, health.timeout, health.retries, health.start_period)
     for (field_name, low, high), value in zip(HEALTH_RANGES, values, strict=True):
         if not low <= value <= high:
+            # [M] HealthCheck ranges; text [U]
             raise ClientException(
                 f"Invalid healthCheck {field_name} for container '{name}': {value}. It must "
                 f"be between {low} and {high}."
@@ -219,17 +232,22 @@ def _check_health(name: str, health: HealthCheckSpec) -> None:
 
 def _check_container(c: ContainerSpec, task_memory: int | None) -> None:
     if not c.name:
+        # [M] name is required; text [U] (moto's)
         raise ClientException("Container.name should not be null or empty.")
     if not NAME_RE.fullmatch(c.name):
+        # [M] the container name pattern; text [U]
         raise ClientException(
             f"Container name '{c.name}' is invalid. Up to 255 letters (uppercase and "
             "lowercase), numbers, underscores, and hyphens are allowed."
         )
     if not c.image:
+        # [M] image is required; text [U] (moto's)
         raise ClientException("Container.image should not be null or empty.")
     if len(c.image.split("@", 1)[0]) > 255:
+        # [M] image: up to 255 characters; text [U]
         raise ClientException(f"Container.image for '{c.name}' is longer than 255 characters.")
     if task_memory is None and not (c.memory or c.memory_reservation):
+        # [M] memory or memoryReservation without task memory; text [U] (moto's)
         raise ClientException(
             f"Invalid setting for container '{c.name}'. At least one of 'memory' or "
             "'memoryReservation' must be specified."
@@ -239,6 +257,7 @@ def _check_container(c: ContainerSpec, task_memory: int | None) -> None:
         and c.memory_reservation is not None
         and c.memory <= c.memory_reservation
     ):
+        # [M] memory must exceed memoryReservation; text [U]
         raise ClientException(
             f"Invalid setting for container '{c.name}'. 'memory' must be greater than "
             "'memoryReservation'."
@@ -278,8 +297,10 @@ def check_fargate_execution_role(spec: FargateNeeds) -> None:
         return
     for c in spec.containers:
         if ".dkr.ecr." in c.image:
+            # [O] real text (pulumi/pulumi-awsx#517)
             raise ClientException(FARGATE_ECR_NEEDS_ROLE)
         if c.log_driver == "awslogs":
+            # [O] real text (pulumi/pulumi-awsx#517)
             raise ClientException(FARGATE_AWSLOGS_NEEDS_ROLE)
 
 

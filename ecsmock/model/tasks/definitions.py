@@ -167,12 +167,14 @@ class TaskDefinitionStore:
     def _validate(self, spec: TaskDefinitionSpec) -> tuple[int | None, int | None]:
         rules.check_family(spec.family)
         if spec.network_mode is not None and spec.network_mode not in rules.NETWORK_MODES:
+            # [M] the NetworkMode enum; text [U]
             raise ClientException(
                 f"Invalid networkMode '{spec.network_mode}'. Valid values: "
                 f"{', '.join(rules.NETWORK_MODES)}."
             )
         for name in spec.requires_compatibilities:
             if name not in rules.COMPATIBILITIES:
+                # [M] the Compatibility enum; text [U]
                 raise ClientException(f"Invalid requiresCompatibilities value '{name}'.")
         for member in ("taskRoleArn", "executionRoleArn"):
             # The definition is echoed with the role as ECS stores it (or without one).
@@ -226,8 +228,10 @@ class TaskDefinitionStore:
         """The definition a RunTask/CreateService reference names, which must be ACTIVE."""
         td = self.find(ref)
         if td is None:
+            # [O] real text (behaviour reference 4.2)
             raise ClientException(TD_NOT_FOUND)
         if td.status is not TaskDefinitionStatus.ACTIVE:
+            # [O] real text (behaviour reference 4.2)
             raise ClientException(TD_INACTIVE)
         return td
 
@@ -235,9 +239,11 @@ class TaskDefinitionStore:
         """ACTIVE -> INACTIVE; a revision is required."""
         _, sep, number = ref.rpartition("/")[2].partition(":")
         if not sep or not number:
+            # [M] a revision is required; text [U] (moto's)
             raise ClientException("Revision is missing.")
         td = self.find(ref)
         if td is None:
+            # [O] real text (behaviour reference 4.2)
             raise ClientException(TD_UNDESCRIBABLE)
         if td.status is TaskDefinitionStatus.ACTIVE:
             td.status = TaskDefinitionStatus.INACTIVE
@@ -249,8 +255,10 @@ class TaskDefinitionStore:
         """INACTIVE -> DELETE_IN_PROGRESS; removed once nothing uses it."""
         td = self.find(ref) if ":" in ref.rpartition("/")[2] else None
         if td is None:
+            # [O] real text (behaviour reference 4.2)
             raise ClientException(TD_UNDESCRIBABLE)
         if td.status is TaskDefinitionStatus.ACTIVE:
+            # [M] only INACTIVE revisions are deleted; text [U]
             raise ClientException(
                 "The specified task definition is still in ACTIVE status. Please deregister "
                 "the target and try again."

@@ -124,8 +124,10 @@ def eni_settings(network: Network | None) -> tuple[tuple[str, ...], bool]:
 def check_count(count: int) -> None:
     """1 to 10 tasks per call."""
     if count > MAX_COUNT:
+        # [O] real text (behaviour reference 6.1)
         raise InvalidParameterException("Task count can not be greater than 10")
     if count < 1:
+        # [M] count 1-10; text [U]
         raise InvalidParameterException("Task count must be greater than 0.")
 
 
@@ -150,6 +152,7 @@ def check_overrides(td: TaskDefinition, req: RunRequest) -> dict[str, Sizes]:
     """
     req.check_overrides()
     if req.overrides_size > MAX_OVERRIDES:
+        # [M] overrides: up to 8192 characters; text [U]
         raise InvalidParameterException(
             f"Container Overrides length must be at most {MAX_OVERRIDES}"
         )
@@ -159,9 +162,11 @@ def check_overrides(td: TaskDefinition, req: RunRequest) -> dict[str, Sizes]:
         if item.name is None:
             if item.empty:
                 continue
+            # [M] the container name is required with an override; text [U]
             raise InvalidParameterException("Container override name must be specified.")
         spec = specs.get(item.name)
         if spec is None:
+            # [M] an override names a container of the definition; text [U]
             raise InvalidParameterException(
                 f"Override for container named {item.name} is not a container in the "
                 "TaskDefinition."
@@ -177,30 +182,38 @@ def check_overrides(td: TaskDefinition, req: RunRequest) -> dict[str, Sizes]:
 def check_request_tags(td: TaskDefinition, req: RunRequest) -> None:
     """Tag propagation from a service only for service tasks; ECS Exec needs a task role."""
     if req.propagate_tags == "SERVICE":
+        # [M] propagateTags SERVICE is for service tasks; text [U]
         raise InvalidParameterException(PROPAGATE_SERVICE)
     if req.enable_execute_command and not (td.task_role or req.task_role):
+        # [O] real text (boto/boto3#3173)
         raise InvalidParameterException(EXEC_NEEDS_ROLE)
 
 
 def check_network(td: TaskDefinition, network: Network | None) -> None:
     """An awsvpc definition needs a network configuration; other modes take none."""
     if td.awsvpc and network is None:
+        # [O] real text (behaviour reference 6.1)
         raise InvalidParameterException(NETWORK_REQUIRED)
     if network is None:
         return
     if not td.awsvpc:
+        # [M] not supported for other network modes; text [U]
         raise InvalidParameterException(
             "Network Configuration is not valid for the given networkMode of this task definition."
         )
     if not network.subnets:
+        # [M] at least one subnet; text [U]
         raise InvalidParameterException("subnets can not be empty.")
     if len(network.subnets) > MAX_SUBNETS:
+        # [M] up to 16 subnets; text [U]
         raise InvalidParameterException(f"subnets can have at most {MAX_SUBNETS} items.")
     if len(network.security_groups) > MAX_SECURITY_GROUPS:
+        # [M] up to 5 security groups; text [U]
         raise InvalidParameterException(
             f"securityGroups can have at most {MAX_SECURITY_GROUPS} items."
         )
     if network.assign_public_ip not in ("ENABLED", "DISABLED"):
+        # [M] the AssignPublicIp enum; text [U]
         raise InvalidParameterException(
             f"Invalid value '{network.assign_public_ip}' for assignPublicIp. Valid values: "
             "ENABLED, DISABLED."
@@ -212,9 +225,11 @@ def resolve_launch(
 ) -> tuple[str | None, list[StrategyItem]]:
     """Launch type or strategy: never both; neither means the cluster default, else EC2."""
     if launch_type is not None and strategy:
+        # [O] real text (behaviour reference 6.1)
         raise InvalidParameterException(BOTH_LAUNCH_AND_STRATEGY)
     if launch_type is not None:
         if launch_type not in LAUNCH_TYPES:
+            # [M] the LaunchType enum; text [U]
             raise InvalidParameterException(
                 f"Invalid value '{launch_type}' for launchType. Valid values: "
                 f"{', '.join(LAUNCH_TYPES)}."
@@ -230,6 +245,7 @@ def resolve_launch(
         return "EC2", []
     for item in cluster.default_strategy:
         if item.capacity_provider not in cluster.capacity_providers:
+            # [M] strategy providers must be associated; text [U]
             raise InvalidParameterException(UNASSOCIATED_PROVIDER)
     cl.check_usable(cluster.default_strategy, default=True)
     return None, list(cluster.default_strategy)
@@ -238,6 +254,7 @@ def resolve_launch(
 def check_compatible(td: TaskDefinition, launch_type: str) -> None:
     """The definition must be compatible with the launch type."""
     if launch_type not in td.compatibilities:
+        # [O] real text (behaviour reference 6.1)
         raise InvalidParameterException(
             f"Task definition does not support launch_type {launch_type}."
         )
@@ -247,6 +264,7 @@ def check_platform_version(launch_type: str, version: str | None) -> str | None:
     """The Fargate platform version a task reports ("LATEST" is 1.4.0)."""
     if launch_type != "FARGATE":
         if version is not None:
+            # [M] platformVersion is for Fargate; text [U]
             raise InvalidParameterException(
                 "The platform version must be null when specifying an EC2 launch type."
             )
@@ -254,6 +272,7 @@ def check_platform_version(launch_type: str, version: str | None) -> str | None:
     if version is None or version == "LATEST":
         return "1.4.0"
     if version not in FARGATE_PLATFORM_VERSIONS:
+        # [M] PlatformUnknownException; text from its doc [U]
         raise PlatformUnknownException("The specified platform version does not exist.")
     return version
 

@@ -8,7 +8,6 @@ once all have started (as the agent does). Every change goes to the observer (co
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -28,6 +27,7 @@ from ecsmock.model.tasks.task import (
     StopCode,
     Task,
     TaskStatus,
+    image_digest,
 )
 from ecsmock.model.timing import TimingProfile
 
@@ -388,11 +388,6 @@ class Lifecycle:
             if not container.exited:
                 self._container_stopped(container, container.exit_code, container.reason)
         self.outside.task_stopped(task)
-
-
-def image_digest(image: str) -> str:
-    """The digest an image resolves to: `sha256:` + 64 hex, the same for the same image."""
-    return "sha256:" + hashlib.sha256(image.encode()).hexdigest()
 
 
 def _exit_action(engine: Lifecycle, container: Container, code: int) -> Callable[[], None]:

@@ -156,6 +156,7 @@ class TaskOps:
         )
         result = self.ec2.placements_for(launch, launch_type, strategy, {})
         if result.no_instances and not result.placements:
+            # [O] real text (behaviour reference 6.2)
             raise InvalidParameterException(ec2.NO_INSTANCES)
         return result.placements, list(result.failures)
 
@@ -211,9 +212,11 @@ class TaskOps:
         """StopTask: the stop decision now; the teardown follows on the clock."""
         cluster = self.backend.cluster(cluster_ref)
         if reason is not None and len(reason) > MAX_REASON:
+            # [M] reason: up to 255 characters; text [U]
             raise InvalidParameterException(f"Reason can have at most {MAX_REASON} characters.")
         task = self.find(cluster.name, task_ref)
         if task is None:
+            # [O] real text (behaviour reference 6.5)
             raise InvalidParameterException(TASK_NOT_FOUND)
         if self.lifecycle.stop(task, StopCode.USER_INITIATED, reason or DEFAULT_STOP_REASON):
             task.tags = {}

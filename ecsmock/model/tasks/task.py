@@ -5,6 +5,7 @@ Sources: behaviour reference 1 (task lifecycle), 2 (containers) and 3 (stop code
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
@@ -245,3 +246,8 @@ class Task:
     def container(self, name: str) -> Container | None:
         """The task's container of that name."""
         return next((c for c in self.containers if c.name == name), None)
+
+
+def image_digest(image: str) -> str:
+    """The digest an image resolves to: `sha256:` + 64 hex, the same for the same image."""
+    return "sha256:" + hashlib.sha256(image.encode()).hexdigest()
