@@ -53,8 +53,9 @@ def iso(moment: datetime) -> str:
 
 
 def as_event_detail(task: dict[str, Any]) -> dict[str, Any]:
-    """A DescribeTasks task as the event shows it: ISO times inside `detail`."""
+    """A DescribeTasks task as the event shows it: ISO times inside `detail`, no tags."""
     out = dict(task)
+    out.pop("tags")  # DescribeTasks answers `"tags": []` without include
     for key in TIMES:
         if key in out:
             out[key] = iso(out[key])
