@@ -208,6 +208,7 @@ def check_settings(settings: ManagedSettings) -> None:
 
 def _enum(what: str, value: str | None, valid: tuple[str, ...]) -> None:
     if value is not None and value not in valid:
+        # [M] the member's enum (ManagedInstancesProvider shapes); text [U]
         raise ClientException(BAD_VALUE.format(value=value, what=what, valid=", ".join(valid)))
 
 

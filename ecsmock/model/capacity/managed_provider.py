@@ -80,13 +80,16 @@ class ManagedProviders:
         """
         check_name(name)
         if cluster_ref is None:
+            # [D] `cluster` is required for Managed Instances (CreateCapacityProvider docs)
             raise InvalidParameterException(CLUSTER_REQUIRED)
         cluster = self.backend.active_cluster(cluster_ref)
         check_settings(settings)
         tags.check_tags(new_tags)
         if name in self.ops.by_name:
+            # [O] real text (aws/containers-roadmap#688)
             raise ClientException(ALREADY_EXISTS)
         if len(cluster.capacity_providers) + self._creating(cluster.name) >= MAX_CLUSTER_PROVIDERS:
+            # [O] real text (cloudformation-coverage-roadmap#1086)
             raise InvalidParameterException(TOO_MANY_PROVIDERS)
         provider = CapacityProvider(
             name=name,
