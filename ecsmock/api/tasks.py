@@ -30,7 +30,14 @@ __all__ = ["task_view"]
 
 DESIRED_STATUSES = ("RUNNING", "PENDING", "STOPPED")
 LAUNCH_TYPES = ("EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES")
-LIST_FILTERS = ("family", "startedBy", "serviceName", "launchType", "containerInstance")
+LIST_FILTERS = (
+    "family",
+    "startedBy",
+    "serviceName",
+    "launchType",
+    "containerInstance",
+    "daemonName",
+)
 MAX_DESCRIBE = 100
 MAX_START = 10
 STARTED_BY_ALONE = "cannot specify startedBy with other arguments"

@@ -30,6 +30,8 @@ from ecsmock.model.clusters.cluster import (
     Cluster,
 )
 from ecsmock.model.clusters.ops import ClusterOps
+from ecsmock.model.services.daemon_definitions import DaemonDefinitionStore
+from ecsmock.model.services.daemon_ops import DaemonOps
 from ecsmock.model.services.ops import ServiceOps
 from ecsmock.model.services.task_set_ops import TaskSetOps
 from ecsmock.model.tasks.ops import TaskOps
@@ -44,6 +46,8 @@ TAGGABLE_KINDS = frozenset(
         "capacity-provider",
         "cluster",
         "container-instance",
+        "daemon",
+        "daemon-task-definition",
         "service",
         "task",
         "task-definition",
@@ -94,6 +98,9 @@ class Backend:
         self.tasks = TaskOps(self, timing, behaviour or Behaviour())
         self.services = ServiceOps(self, timing)
         self.task_sets = TaskSetOps(self)
+        self.daemon_definitions = DaemonDefinitionStore(
+            self.arn, self.settings.root, clock, timing.definition_delete
+        )
         self.container_instances = ContainerInstanceOps(self, timing)
         self.managed = ManagedFleet(self, timing)
         watch = self.services.scheduler.capacity
@@ -101,6 +108,7 @@ class Backend:
         self.container_instances.drain_hook = self._instance_draining
         self.container_instances.release_hook = self.managed.task_released
         self.tasks.lifecycle.hold = self.managed.hold
+        self.daemons = DaemonOps(self, timing)
         # Each taggable resource kind registers the resolver of its ARNs here.
         self.taggable: dict[str, TagResolver] = {
             "cluster": self._tagged_cluster,
@@ -110,6 +118,8 @@ class Backend:
             "task-set": self.task_sets.tagged,
             "capacity-provider": self.capacity_providers.tagged,
             "container-instance": self.container_instances.tagged,
+            "daemon": self.daemons.tagged,
+            "daemon-task-definition": self._tagged_daemon_definition,
         }
 
     def _instance_draining(self, instance: ContainerInstance) -> None:
@@ -230,6 +240,14 @@ class Backend:
     def _tagged_task_definition(self, resource_arn: str, write: bool) -> Tagged | None:
         return self.tasks.definitions.find(resource_arn)
 
+    def _tagged_daemon_definition(self, resource_arn: str, write: bool) -> Tagged | None:
+        # Tagged as its RegisterDaemonTaskDefinition `tags` suggest (the TagResource docs do
+        # not list daemons yet) [I]; a DELETED one reads as untagged and takes none.
+        found = self.daemon_definitions.find(resource_arn)
+        if found is None or (write and found.status == "DELETED"):
+            return None
+        return found
+
     # -- checks ---------------------------------------------------------------------------
 
     def invariants(self) -> list[str]:
@@ -244,5 +262,7 @@ class Backend:
             self.task_sets,
             self.container_instances,
             self.managed,
+            self.daemon_definitions,
+            self.daemons,
         )
         return out + [problem for part in parts for problem in part.invariants()]

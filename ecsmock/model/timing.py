@@ -57,6 +57,8 @@ class TimingProfile:
     # retired one is terminated (DEREGISTERING -> INACTIVE), this long after ECS decides [S].
     instance_launch: float = 30.0
     instance_terminate: float = 30.0
+    # A daemon task definition no daemon uses any more is DELETED this long after [S].
+    definition_delete: float = 10.0
     # UpdateContainerAgent: each agentUpdateStatus step (PENDING, STAGING, STAGED,
     # UPDATING, UPDATED) follows the previous one this long after [S].
     agent_update_step: float = 10.0
@@ -92,6 +94,7 @@ INSTANT = TimingProfile(
     provider_create=0.0,
     instance_launch=0.0,
     instance_terminate=0.0,
+    definition_delete=0.0,
     agent_update_step=0.0,
 )
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from managed_world import NETWORK, service
 
 from ecsmock import ECSMock
 
@@ -21,7 +22,6 @@ ROLE = "arn:aws:iam::123456789012:role/ecsInfrastructureRole"
 PROFILE = "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole"
 # Three subnets in three zones (eu-west-1a, b and c).
 SUBNETS = ["subnet-aaa", "subnet-bbb", "subnet-ccc"]
-NETWORK = {"awsvpcConfiguration": {"subnets": ["subnet-aaa"]}}
 DRAINING_REASON = "Task stopped during instance draining"
 
 
@@ -71,17 +71,6 @@ def run(client: Any, count: int = 1, provider: str = "mi") -> dict[str, Any]:
         networkConfiguration=NETWORK,
     )
     return answer
-
-
-def service(client: Any, count: int) -> None:
-    client.create_service(
-        cluster="web",
-        serviceName="api",
-        taskDefinition="app",
-        desiredCount=count,
-        capacityProviderStrategy=[{"capacityProvider": "mi", "weight": 1}],
-        networkConfiguration=NETWORK,
-    )
 
 
 def instances(client: Any, status: str | None = None) -> list[dict[str, Any]]:

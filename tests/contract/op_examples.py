@@ -78,6 +78,8 @@ class Facts:
     revision_arns: list[str] = field(default_factory=list)
     instance_arns: list[str] = field(default_factory=list)
     service_task_arns: list[str] = field(default_factory=list)
+    daemon_deployment_arns: list[str] = field(default_factory=list)
+    daemon_revision_arns: list[str] = field(default_factory=list)
     # The BLUE_GREEN service `bg`'s deployment, which pauses at PRE_SCALE_UP.
     paused_arn: str = MISSING_DEPLOYMENT
     hook_id: str = "ecs-pause-x"
@@ -158,6 +160,14 @@ class Facts:
             "taskSets": [*self.task_set_ids, "ecs-svc/1"],
             "primaryTaskSet": [*self.task_set_ids, "ecs-svc/1"],
             "externalId": ["deploy-1"],
+            "daemonTaskDefinition": ["agent", "agent:1", "agent:9", DAEMON_TD_ARN + "agent:1"],
+            "daemonTaskDefinitionArn": ["agent:1", DAEMON_TD_ARN + "agent:1", "agent:9"],
+            "daemonArn": [DAEMON_ARN, DAEMON_ARN + "-nope"],
+            "daemonName": ["logs", "metrics"],
+            "clusterArn": clusters,
+            "capacityProviderArns": [PROVIDER_ARN + "my-mi-provider", "my-mi-provider", "nope"],
+            "daemonDeploymentArns": [*self.daemon_deployment_arns, DAEMON_ARN + "/x"],
+            "daemonRevisionArns": [*self.daemon_revision_arns, DAEMON_ARN + "/1"],
         }
 
 
@@ -202,6 +212,10 @@ def populate(client: Any) -> Facts:
         call(client, "RegisterTaskDefinition", {**FARGATE_TD, "family": "old"})
         if "DeregisterTaskDefinition" in REGISTRY:
             call(client, "DeregisterTaskDefinition", {"taskDefinition": "old:1"})
+    if "RegisterDaemonTaskDefinition" in REGISTRY:
+        call(client, "RegisterDaemonTaskDefinition", DAEMON_TD)
+    if "CreateDaemon" in REGISTRY:
+        _populate_daemon(client, facts)
     if "RunTask" in REGISTRY:
         run = call(
             client,
@@ -229,6 +243,19 @@ def populate(client: Any) -> Facts:
     facts.tokens += _token(client, "ListAccountSettings", {"maxResults": 1})
     facts.tokens += _token(client, "DescribeCapacityProviders", {"maxResults": 1})
     return facts
+
+
+def _populate_daemon(client: Any, facts: Facts) -> None:
+    """The daemon `logs` on `my-mi-provider` (ACTIVE 10 simulated seconds after creation)."""
+    import ecsmock
+
+    mock = ecsmock.current()
+    assert mock is not None
+    mock.advance(10)
+    made = call(client, "CreateDaemon", DAEMON)
+    facts.daemon_deployment_arns.append(made["deploymentArn"])
+    found = call(client, "DescribeDaemon", {"daemonArn": made["daemonArn"]})
+    facts.daemon_revision_arns += [r["arn"] for r in found["daemon"]["currentRevisions"]]
 
 
 def _populate_instances(client: Any, facts: Facts) -> None:
@@ -338,6 +365,23 @@ ASG_PROVIDER: dict[str, Any] = {
         "managedScaling": {"status": "ENABLED", "targetCapacity": 90},
     },
     "tags": [{"key": "team", "value": "payments"}],
+}
+DAEMON_TD_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:daemon-task-definition/"
+DAEMON_TD: dict[str, Any] = {
+    "family": "agent",
+    "cpu": "128",
+    "memory": "256",
+    "containerDefinitions": [
+        {"name": "agent", "image": "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:latest"}
+    ],
+}
+DAEMON_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:daemon/web/logs"
+DAEMON: dict[str, Any] = {
+    "daemonName": "logs",
+    "clusterArn": CLUSTER_ARN + "web",
+    "daemonTaskDefinitionArn": "agent:1",
+    "capacityProviderArns": [PROVIDER_ARN + "my-mi-provider"],
+    "tags": [{"key": "team", "value": "obs"}],
 }
 MI_PROVIDER: dict[str, Any] = {
     "name": "my-mi-provider",
@@ -704,6 +748,53 @@ EXAMPLES: dict[str, Example] = {
         "tasks": [*facts.service_task_arns, facts.task_arn, "0" * 32],
     },
     "ContinueServiceDeployment": _continue,
+    "RegisterDaemonTaskDefinition": _(
+        {
+            **DAEMON_TD,
+            "taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/agent",
+            "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole",
+            "volumes": [{"name": "logs", "host": {"sourcePath": "/var/log"}}],
+            "tags": [{"key": "env", "value": "dev"}],
+        }
+    ),
+    "DescribeDaemonTaskDefinition": _({"daemonTaskDefinition": "agent"}),
+    "ListDaemonTaskDefinitions": _({"status": "ALL", "sort": "DESC", "maxResults": 5}),
+    "DeleteDaemonTaskDefinition": _({"daemonTaskDefinition": DAEMON_TD_ARN + "agent:1"}),
+    "CreateDaemon": _(
+        {
+            **DAEMON,
+            "daemonName": "metrics",
+            "deploymentConfiguration": {
+                "drainPercent": 20.0,
+                "bakeTimeInMinutes": 5,
+                "alarms": {"alarmNames": ["high-errors"], "enable": True},
+            },
+            "propagateTags": "DAEMON",
+            "enableECSManagedTags": True,
+            "enableExecuteCommand": True,
+            "clientToken": "metrics-1",
+        }
+    ),
+    "UpdateDaemon": _(
+        {
+            "daemonArn": DAEMON_ARN,
+            "daemonTaskDefinitionArn": DAEMON_TD_ARN + "agent:1",
+            "capacityProviderArns": ["my-mi-provider"],
+            "deploymentConfiguration": {"drainPercent": 50.0},
+        }
+    ),
+    "DeleteDaemon": _({"daemonArn": DAEMON_ARN}),
+    "DescribeDaemon": _({"daemonArn": DAEMON_ARN}),
+    "ListDaemons": _({"clusterArn": "web", "maxResults": 5}),
+    "DescribeDaemonDeployments": lambda facts: {
+        "daemonDeploymentArns": [*facts.daemon_deployment_arns, DAEMON_ARN + "/x"]
+    },
+    "ListDaemonDeployments": _(
+        {"daemonArn": DAEMON_ARN, "status": ["SUCCESSFUL", "PENDING"], "maxResults": 5}
+    ),
+    "DescribeDaemonRevisions": lambda facts: {
+        "daemonRevisionArns": [*facts.daemon_revision_arns, DAEMON_ARN + "/1"]
+    },
     "StopServiceDeployment": lambda facts: {
         "serviceDeploymentArn": facts.deployment_arn,
         "stopType": "ABORT",

@@ -74,6 +74,8 @@ class ManagedFleet:
         # The daemons' hooks: start the daemon tasks of a new instance; what they need.
         self.daemon_starter: Callable[[ContainerInstance], None] | None = None
         self.daemon_need: Callable[[str, str], tuple[int, int]] | None = None
+        # Told when an instance is retired (daemon deployments wait for their batches).
+        self.retired_hook: Callable[[ContainerInstance], None] | None = None
 
     # -- lookup ---------------------------------------------------------------------------
 
@@ -285,6 +287,8 @@ class ManagedFleet:
         m.timer = self.backend.clock.schedule(
             lambda: self._terminated(m), after=self.terminate_delay
         )
+        if self.retired_hook is not None:
+            self.retired_hook(instance)
 
     def _terminated(self, m: ManagedInstance) -> None:
         m.timer = None

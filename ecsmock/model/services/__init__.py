@@ -11,6 +11,10 @@
   traffic steps); `strategies`: their stages on the clock; `hooks`: their PAUSE and
   AWS_LAMBDA lifecycle hooks; `strategy_rules`: the checks on their settings.
 - `task_set`: the task-set entity; `task_set_ops`: task-set operations and their passes.
+- Daemons (Amazon ECS Managed Daemons): `daemon_definitions` (daemon task definitions),
+  `daemon` (daemons, revisions, deployments and their rules), `daemon_ops` (the daemon
+  operations) and `daemon_rollout` (daemon tasks on Managed Instances; deployments
+  rolling on the clock, with the circuit breaker).
 - `protection`: task scale-in protection (UpdateTaskProtection, GetTaskProtection) and its
   expiry on the clock; `rolling` spares protected tasks.
 

@@ -60,6 +60,8 @@ class TaskOps:
         # The service scheduler's hooks: every change of a task, and a task purged.
         self.service_hook: Callable[[Task, TaskStatus | None], None] | None = None
         self.purge_hook: Callable[[Task], None] | None = None
+        # The daemons' hook: every change of a daemon task.
+        self.daemon_hook: Callable[[Task, TaskStatus | None], None] | None = None
         self._tokens: dict[str, tuple[str, list[str]]] = {}
         self._token_of: dict[str, str] = {}
         # Tasks not yet STOPPED per (cluster name, capacity provider).
@@ -270,6 +272,8 @@ class TaskOps:
             self.publish(task)
         if task.service_name is not None and self.service_hook is not None:
             self.service_hook(task, previous)
+        if task.daemon_name is not None and self.daemon_hook is not None:
+            self.daemon_hook(task, previous)
 
     def _decided(self, task: Task) -> None:
         """A stop decision reported only with the STOPPED that follows.
@@ -279,6 +283,8 @@ class TaskOps:
         self.store.desired_changed(task)
         if task.service_name is not None and self.service_hook is not None:
             self.service_hook(task, task.last_status)
+        if task.daemon_name is not None and self.daemon_hook is not None:
+            self.daemon_hook(task, task.last_status)
 
     def _count(self, task: Task, status: TaskStatus, delta: int) -> None:
         """Keep the cluster's running/pending/stopping counters and statistics."""
