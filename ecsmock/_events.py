@@ -62,6 +62,9 @@ class EventLog(Sequence[Event]):
         self._lock = lock or threading.RLock()
         # Events forgotten so far (dropped over the limit, drained or cleared).
         self.forgotten = 0
+        # Told of each new event as it is recorded, with a way to build its dict (the moto
+        # bridge puts it on EventBridge then); None: nobody listens.
+        self.tap: Callable[[Builder], None] | None = None
 
     @property
     def limit(self) -> int | None:
@@ -71,12 +74,17 @@ class EventLog(Sequence[Event]):
     def append_lazy(self, build: Builder) -> None:
         """Record an event whose dict `build()` makes when it is read."""
         self._items.append(build)
-        if self._limit is not None and len(self._items) > 2 * self._limit + 64:
-            self._trim()
+        self._recorded()
 
     def append(self, event: Event) -> None:
         """Record a ready event."""
         self._items.append(event)
+        self._recorded()
+
+    def _recorded(self) -> None:
+        if self.tap is not None:
+            newest = len(self._items) - 1
+            self.tap(lambda: self._built(newest))
         if self._limit is not None and len(self._items) > 2 * self._limit + 64:
             self._trim()
 

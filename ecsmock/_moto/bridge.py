@@ -1,7 +1,8 @@
-"""The link between one mock and moto: the model's `Outside` hook, one per backend.
+"""The link between one mock and moto: the model's `Outside` hook, and the event tap.
 
-`attach(world, checks)` gives each backend the world makes a `MotoOutside`. Each of its
-calls first asks whether moto's `mock_aws` is active now, and does nothing if not; with
+`attach(world, checks)` gives each backend the world makes a `MotoOutside`, and taps the
+world's event log. Each call first asks whether moto's `mock_aws` is active now, and does
+nothing if not; with
 `checks` off (`mock_ecs(moto_checks=False)`) what would be refused for lack of something in
 moto goes ahead, and what ecsmock writes there is still written where it can be.
 """
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecsmock._moto import active, network
+from ecsmock._moto import active, events, network
 from ecsmock.model.tasks.outside import Outside
 
 if TYPE_CHECKING:
+    from ecsmock._events import Builder
     from ecsmock.model.tasks.launch import Network
     from ecsmock.model.tasks.task import Task
     from ecsmock.model.world import World
@@ -47,10 +49,17 @@ class MotoOutside(Outside):
             network.delete_eni(self.account, self.region, task.eni)
 
 
+def forward(event: Builder) -> None:
+    """Put a new event on moto's EventBridge while moto is active."""
+    if active():
+        events.put(event())
+
+
 def attach(world: World, checks: bool) -> None:
-    """Make every backend `world` creates from now on reach moto while it is active."""
+    """While moto is active: `world`'s new backends reach it, its events go to EventBridge."""
 
     def outside(account: str, region: str) -> Outside:
         return MotoOutside(account, region, checks)
 
     world.outside = outside
+    world.events.tap = forward
