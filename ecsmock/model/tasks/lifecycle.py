@@ -126,20 +126,11 @@ class Lifecycle:
     def _pull(self, task: Task) -> None:
         task.pull_started_at = self.now
         seconds = self._phase(self.timing.image_pull, task)
-        error = self._pull_error(task)
+        error = start_error(self.behaviour, self.outside, task)
         if error is None:
             self._later(task, seconds, lambda: self._pulled(task))
         else:
             self._later(task, seconds, lambda: self._failed_to_start(task, error))
-
-    def _pull_error(self, task: Task) -> str | None:
-        for container in task.containers:
-            image = container.spec.image
-            error = self.behaviour.pull_error(task.family, container.name, image)
-            if error is not None:
-                container.reason = error
-                return error
-        return start_error(self.outside, task)
 
     def _pulled(self, task: Task) -> None:
         task.pull_stopped_at = self.now

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ecsmock.model.behaviour import Behaviour
     from ecsmock.model.tasks.launch import Network
     from ecsmock.model.tasks.task import Container, Task
 
@@ -59,8 +60,17 @@ class Outside:
 NOWHERE = Outside()
 
 
-def start_error(outside: Outside, task: Task) -> str | None:
-    """The reason the task cannot start, if any, set as its failing container's reason too."""
+def start_error(behaviour: Behaviour, outside: Outside, task: Task) -> str | None:
+    """Why the task cannot start, found as its image pull begins, or None.
+
+    An injected pull failure first, else what the services around ECS lack; the reason is
+    also the failing container's `reason`.
+    """
+    for container in task.containers:
+        error = behaviour.pull_error(task.family, container.name, container.spec.image)
+        if error is not None:
+            container.reason = error
+            return error
     failure = outside.start_failure(task)
     if failure is None:
         return None
