@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, overload
 
-from ecsmock.model.tasks.task import Eni, Task
+from ecsmock.model.tasks.task import EbsVolume, Eni, Task
 
 Event = dict[str, Any]
 Builder = Callable[[], Event]
@@ -43,6 +43,9 @@ def snapshot(task: Task) -> Task:
     if task.eni is not None:
         eni: Eni = _clone(task.eni)
         copy.eni = eni
+    if task.ebs is not None:
+        ebs: EbsVolume = _clone(task.ebs)
+        copy.ebs = ebs
     return copy
 
 

@@ -82,6 +82,9 @@ def deployment_view(d: Deployment, service: Service) -> dict[str, Any]:
         out["rolloutStateReason"] = d.rollout_reason
     if d.revision.service_connect is not None:
         out["serviceConnectConfiguration"] = fresh(d.revision.service_connect)
+    if d.revision.volumes_raw:
+        # As given (update-service CLI example's deployments) [O].
+        out["volumeConfigurations"] = fresh(d.revision.volumes_raw)
     return out
 
 
@@ -165,6 +168,8 @@ def revision_view(revision: Revision, service: Service) -> dict[str, Any]:
     out["guardDutyEnabled"] = False
     connect = revision.service_connect
     out["serviceConnectConfiguration"] = {"enabled": False} if connect is None else fresh(connect)
+    if revision.volumes_raw:
+        out["volumeConfigurations"] = fresh(revision.volumes_raw)
     out["createdAt"] = revision.created_at.timestamp()
     return out
 

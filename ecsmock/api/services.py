@@ -13,6 +13,7 @@ from ecsmock.api._views import strategy_in, tags_in
 from ecsmock.api.deployment_params import staging_in
 from ecsmock.api.service_views import service_view
 from ecsmock.api.tasks import network_in
+from ecsmock.api.volume_params import volumes_in
 from ecsmock.errors import InvalidParameterException, NamespaceNotFoundException
 from ecsmock.model.backend import Backend
 from ecsmock.model.services.rules import Launch, ServiceRequest, ServiceUpdate
@@ -57,6 +58,7 @@ def launch_in(params: Params) -> Launch:
     """Launch type or strategy, platform, network, load balancers and registries."""
     strategy = params.get("capacityProviderStrategy")
     raw_network = params.get("networkConfiguration")
+    volumes = params.get("volumeConfigurations")
     return Launch(
         launch_type=params.get("launchType"),
         strategy=None if strategy is None else strategy_in(strategy),
@@ -66,6 +68,8 @@ def launch_in(params: Params) -> Launch:
         load_balancers=fresh(params.get("loadBalancers")),
         service_registries=fresh(params.get("serviceRegistries")),
         service_connect=fresh(params.get("serviceConnectConfiguration")),
+        volumes=None if volumes is None else volumes_in(volumes),
+        volumes_raw=fresh(volumes),
     )
 
 

@@ -17,6 +17,7 @@ from ecsmock.api._params import (
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import strategy_in, tags_in
 from ecsmock.api.task_views import task_view
+from ecsmock.api.volume_params import volumes_in
 from ecsmock.errors import (
     SERVICE_NOT_FOUND,
     ClusterNotFoundException,
@@ -72,6 +73,7 @@ def _run_request(params: Params) -> RunRequest:
     """RunTask's params in model terms; the model validates them in ECS's order."""
     strategy = params.get("capacityProviderStrategy")
     overrides = dict(params.get("overrides") or {})
+    volumes = params.get("volumeConfigurations") or []
     return RunRequest(
         cluster=params.get("cluster"),
         task_definition=params["taskDefinition"],
@@ -87,9 +89,12 @@ def _run_request(params: Params) -> RunRequest:
         task_cpu=overrides.get("cpu"),
         task_memory=overrides.get("memory"),
         task_role=overrides.get("taskRoleArn"),
-        # Stored and echoed on the task, so its enums must hold (botocore does not check).
+        # Stored and echoed on the task, so its enums must hold (botocore does not check);
+        # the volume configurations' too (filesystemType, tag propagation).
         check_overrides=lambda: check_enums(
-            "RunTask", {"overrides": overrides}, InvalidParameterException
+            "RunTask",
+            {"overrides": overrides, "volumeConfigurations": volumes},
+            InvalidParameterException,
         ),
         tags=tags_in(params.get("tags")),
         propagate_tags=params.get("propagateTags"),
@@ -99,6 +104,7 @@ def _run_request(params: Params) -> RunRequest:
         client_token=params.get("clientToken"),
         placement_strategy=params.get("placementStrategy"),
         placement_constraints=params.get("placementConstraints"),
+        volumes=volumes_in(volumes),
         # Everything but the token: the same token with other parameters is a conflict.
         fingerprint=json.dumps(
             {k: v for k, v in params.items() if k != "clientToken"}, sort_keys=True, default=str

@@ -157,6 +157,7 @@ def task_spec_for(service: Service, deployment: Deployment) -> TaskSpec:
         else None,
         service_name=service.name,
         network=rules.eni_settings(revision.network),
+        volume=revision.volume,
     )
 
 

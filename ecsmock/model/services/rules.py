@@ -20,6 +20,7 @@ from ecsmock.model.services.service import DeploymentConfig, Revision, Service
 from ecsmock.model.tasks import launch as rules
 from ecsmock.model.tasks.definitions import TaskDefinition
 from ecsmock.model.tasks.launch import Network
+from ecsmock.model.tasks.volumes import LaunchVolume, check_volumes
 
 if TYPE_CHECKING:
     from ecsmock.model.backend import Backend
@@ -57,6 +58,9 @@ class Launch:
     load_balancers: list[dict[str, Any]] | None = None
     service_registries: list[dict[str, Any]] | None = None
     service_connect: dict[str, Any] | None = None
+    # volumeConfigurations in model terms, and as given (None: not given).
+    volumes: list[LaunchVolume] | None = None
+    volumes_raw: list[dict[str, Any]] | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -154,6 +158,7 @@ def check_launch(cluster: Cluster, td: TaskDefinition, launch: Launch, schedulin
     rules.check_compatible(td, on)
     rules.check_platform_version(on, launch.platform_version)
     rules.check_network(td, launch.network)
+    check_volumes(td, launch.volumes or [])
     names = {c.name for c in td.containers}
     for lb in launch.load_balancers or ():
         name = lb.get("containerName")
@@ -201,6 +206,8 @@ def resolved_revision(
         service_registries=list(launch.service_registries or []),
         created_at=backend.clock.now,
         service_connect=launch.service_connect,
+        volumes=list(launch.volumes or []),
+        volumes_raw=list(launch.volumes_raw or []),
     )
 
 
@@ -255,6 +262,10 @@ def _changes_what_runs(upd: ServiceUpdate) -> bool:
             launch.load_balancers,
             launch.service_registries,
             launch.service_connect,
+            # "If set to null, no new deployment is triggered. Otherwise, if this
+            # configuration differs from the existing one, it triggers a new deployment."
+            # (UpdateService volumeConfigurations docs) [M]
+            launch.volumes_raw,
         )
     )
 
@@ -281,6 +292,8 @@ def _next_revision(
             if launch.service_connect is not None
             else current.service_connect
         ),
+        volumes=launch.volumes if launch.volumes is not None else current.volumes,
+        volumes_raw=(launch.volumes_raw if launch.volumes_raw is not None else current.volumes_raw),
     )
     check_launch(cluster, td, merged, service.scheduling_strategy)
     backend.outside.check_network(launch.network)
@@ -298,6 +311,8 @@ def _next_revision(
         service_registries=list(merged.service_registries or []),
         service_connect=merged.service_connect,
         created_at=backend.clock.now,
+        volumes=list(merged.volumes or []),
+        volumes_raw=list(merged.volumes_raw or []),
     )
 
 

@@ -22,6 +22,7 @@ from ecsmock.model.services.strategy_rules import check_staging
 from ecsmock.model.tasks.definitions import TaskDefinition
 from ecsmock.model.tasks.launch import Network
 from ecsmock.model.tasks.task import Task
+from ecsmock.model.tasks.volumes import LaunchVolume
 
 SERVICE_NAME_RULE = "[A-Za-z0-9_-]{1,255}"
 NOT_IDEMPOTENT = "Creation of service was not idempotent."
@@ -109,6 +110,9 @@ class Revision:
     service_registries: list[dict[str, Any]]
     created_at: datetime
     service_connect: dict[str, Any] | None = None  # serviceConnectConfiguration, echoed
+    # volumeConfigurations: in model terms (`tasks.volumes`), and as given (echoed).
+    volumes: list[LaunchVolume] = field(default_factory=list)
+    volumes_raw: list[dict[str, Any]] = field(default_factory=list)
 
     def same_config(self, other: Revision) -> bool:
         """Whether a new deployment would run exactly this."""
@@ -121,7 +125,13 @@ class Revision:
             and self.load_balancers == other.load_balancers
             and self.service_registries == other.service_registries
             and self.service_connect == other.service_connect
+            and self.volumes_raw == other.volumes_raw
         )
+
+    @property
+    def volume(self) -> LaunchVolume | None:
+        """The EBS volume each task of this revision gets (the one managed volume)."""
+        return next((v for v in self.volumes if v.managed), None)
 
 
 # (requestedTaskCount, runningTaskCount, pendingTaskCount) of a ServiceRevisionSummary.

@@ -5,7 +5,8 @@
 - `task`: the task and container entities, statuses, stop codes and the lifecycle paths as
   data; `store`: the task store with the indexes ListTasks reads.
 - `launch`: RunTask/StartTask requests (ECS's order of checks, launch types, the
-  capacity-provider split); `ops`: the task operations of one backend.
+  capacity-provider split); `ops`: the task operations of one backend; `volumes`: the
+  Amazon EBS volumes configured at launch (`volumeConfigurations`) and their checks.
 - `lifecycle`: the engine that walks a task through its statuses on the clock;
   `container_rules`: container start order, health checks, shutdown order;
   `needs`: what a task asks of a container instance.

@@ -309,3 +309,15 @@ class FargateNeeds(Protocol):
 
     execution_role_arn: str | None
     containers: list[ContainerSpec]
+
+
+def check_launch_volumes(volumes: object) -> None:
+    """At most one volume configured at launch (an Amazon EBS volume, `tasks.volumes`).
+
+    "Each task definition revision may only have one volume configured at launch" (Volume
+    shape docs) [D]; text [U].
+    """
+    if not isinstance(volumes, list):
+        return
+    if sum(1 for v in volumes if isinstance(v, dict) and v.get("configuredAtLaunch")) > 1:
+        raise ClientException("Only one volume can be configured at launch in a task definition.")

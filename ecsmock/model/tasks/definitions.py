@@ -191,6 +191,7 @@ class TaskDefinitionStore:
             rules.check_fargate(spec.network_mode, cpu, memory, spec.definition)
             rules.check_fargate_execution_role(spec)
         rules.check_containers(spec.containers, memory)
+        rules.check_launch_volumes(spec.definition.get("volumes"))
         # Only memberOf may be in a definition (RegisterTaskDefinition placementConstraints).
         placement_rules.constraints_in(
             spec.definition.get("placementConstraints"), task_definition=True

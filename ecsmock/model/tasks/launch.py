@@ -21,6 +21,7 @@ from ecsmock.model.clusters.cluster import FARGATE_PROVIDERS, Cluster, StrategyI
 from ecsmock.model.tasks.definitions import TaskDefinition
 from ecsmock.model.tasks.store import Placement
 from ecsmock.model.tasks.task import Platform
+from ecsmock.model.tasks.volumes import LaunchVolume
 
 MAX_COUNT = 10
 MAX_SUBNETS = 16
@@ -103,6 +104,8 @@ class RunRequest:
     placement_constraints: list[dict[str, Any]] | None = None
     # StartTask: the container instances named, one task on each.
     container_instances: list[str] | None = None
+    # volumeConfigurations (`tasks.volumes`).
+    volumes: list[LaunchVolume] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)

@@ -116,6 +116,8 @@ class Lifecycle:
         if task.eni is not None:
             task.eni.attach(self.ids.hex32(), region=task.availability_zone[:-1])
             self.outside.eni_attached(task)
+        if task.ebs is not None:
+            task.ebs.attach(self.ids.hex32())
         self._enter(task, S.PENDING)
         self._schedule_pull(task)
 
@@ -321,8 +323,7 @@ class Lifecycle:
             self._enter(task, status)
             self._signal(task, proceed)
         elif status is S.DEPROVISIONING:
-            if task.eni is not None:
-                task.eni.status = "DETACHING"
+            task.attachments_to("DETACHING")
             self._enter(task, status)
             self._later(task, self._phase(self.timing.deprovisioning, task), proceed)
         else:  # DEACTIVATING: target-group deregistration, none without a load balancer
@@ -373,8 +374,7 @@ class Lifecycle:
     def _stopped(self, task: Task) -> None:
         task.stopped_at = self.now
         task.timer = None
-        if task.eni is not None:
-            task.eni.status = "DETACHED"
+        task.attachments_to("DETACHED")
         for container in task.containers:
             if not container.exited:
                 self._container_stopped(container, container.exit_code, container.reason)

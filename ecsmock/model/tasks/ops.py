@@ -16,6 +16,7 @@ from ecsmock.model.tasks.definitions import TaskDefinition, TaskDefinitionStore
 from ecsmock.model.tasks.lifecycle import Lifecycle
 from ecsmock.model.tasks.store import Placement, TaskSpec, TaskStore
 from ecsmock.model.tasks.task import DEFAULT_STOP_REASON, StopCode, Task, TaskStatus
+from ecsmock.model.tasks.volumes import check_volumes
 from ecsmock.model.timing import TimingProfile
 
 if TYPE_CHECKING:
@@ -108,6 +109,7 @@ class TaskOps:
         rules.check_started_by(req.started_by)
         sizes = rules.check_overrides(td, req)
         rules.check_request_tags(td, req)
+        volume = check_volumes(td, req.volumes)
         task_tags = tag_rules.merged({}, req.tags)
         if req.propagate_tags == "TASK_DEFINITION":
             task_tags = {**td.tags, **task_tags}
@@ -126,6 +128,7 @@ class TaskOps:
             tags=task_tags,
             enable_execute_command=req.enable_execute_command,
             network=rules.eni_settings(req.network),
+            volume=volume,
         )
 
     def _place(

@@ -18,10 +18,12 @@ from ecsmock.model.tasks.definitions import TaskDefinition
 from ecsmock.model.tasks.task import (
     START_PATH,
     Container,
+    EbsVolume,
     Eni,
     Platform,
     Task,
 )
+from ecsmock.model.tasks.volumes import LaunchVolume
 
 Key = tuple[str, str, str]
 AZ_SUFFIXES = "abc"
@@ -62,6 +64,8 @@ class TaskSpec:
     # awsvpc: the security groups and whether a public IP is assigned (`launch.eni_settings`).
     network: tuple[tuple[str, ...], bool] = ((), False)
     daemon_name: str | None = None
+    # The Amazon EBS volume configured at launch (`tasks.volumes`), if any.
+    volume: LaunchVolume | None = None
 
 
 class TaskStore:
@@ -91,17 +95,18 @@ class TaskStore:
         self._seq += 1
         td = spec.definition
         containers = [self._container(spec, task_id, c.name) for c in td.containers]
+        platform = _platform(spec, placement)
         task = Task(
             id=task_id,
             arn=arn,
             cluster_name=spec.cluster_name,
             cluster_arn=spec.cluster_arn,
             definition=td,
-            platform=placement.platform,
+            platform=platform,
             launch_type=placement.launch_type,
             containers=containers,
             created_at=self.clock.now,
-            last_status=START_PATH[placement.platform][0],
+            last_status=START_PATH[platform][0],
             seq=self._seq,
             group=spec.group,
             availability_zone=placement.availability_zone or self.zone(placement.subnet),
@@ -125,6 +130,14 @@ class TaskStore:
                 subnet_id=placement.subnet,
                 security_groups=groups,
                 public_ip=public_ip,
+            )
+        volume = spec.volume
+        if volume is not None and volume.managed:
+            task.ebs = EbsVolume(
+                attachment_id=self.ids.uuid(),
+                volume_name=volume.name,
+                role_arn=volume.role_arn,
+                delete_on_termination=volume.delete_on_termination,
             )
         td.users += 1
         self.by_id[task_id] = task
@@ -218,6 +231,18 @@ class TaskStore:
             task_id = path[-1]
         task = self.by_id.get(task_id)
         return task if task is not None and task.cluster_name == cluster else None
+
+
+def _platform(spec: TaskSpec, placement: Placement) -> Platform:
+    """How the task is hosted; an EC2 task with an EBS volume is provisioned first.
+
+    EC2 tasks pass through PROVISIONING (and DEPROVISIONING) when they use `awsvpc` or a
+    managed EBS volume (behaviour reference 1.1) [O]: a bridge or host task with a volume
+    walks the awsvpc path and its timings.
+    """
+    if spec.volume is not None and placement.platform is Platform.EC2_BRIDGE:
+        return Platform.EC2_AWSVPC
+    return placement.platform
 
 
 def _architecture(td: TaskDefinition, placement: Placement) -> str:

@@ -164,6 +164,28 @@ class Eni:
 
 
 @dataclass(slots=True, kw_only=True)
+class EbsVolume:
+    """The Amazon EBS volume ECS creates and attaches for a task (`AmazonElasticBlockStorage`).
+
+    CREATED when the task is (start-task CLI example, with `roleArn`, `volumeName` and
+    `deleteOnTermination` in its details) [O]; made and attached while the task is
+    PROVISIONING (behaviour reference 1.1), detached as it is torn down, like the ENI.
+    """
+
+    attachment_id: str
+    volume_name: str
+    role_arn: str | None
+    delete_on_termination: bool
+    status: str = "CREATED"
+    volume_id: str | None = None
+
+    def attach(self, raw: str) -> None:
+        """Made and attached: its id is `vol-` and 17 of the 32 random hex digits `raw`."""
+        self.status = "ATTACHED"
+        self.volume_id = f"vol-{raw[:17]}"
+
+
+@dataclass(slots=True, kw_only=True)
 class Task:
     """A task: one run of a task definition."""
 
@@ -189,6 +211,7 @@ class Task:
     container_instance_arn: str | None = None
     started_by: str | None = None
     eni: Eni | None = None
+    ebs: EbsVolume | None = None
     connectivity_at: datetime | None = None
     pull_started_at: datetime | None = None
     pull_stopped_at: datetime | None = None
@@ -242,6 +265,12 @@ class Task:
         if not checked or HealthStatus.UNKNOWN in checked:
             return HealthStatus.UNKNOWN
         return HealthStatus.HEALTHY
+
+    def attachments_to(self, status: str) -> None:
+        """Move the task's ENI and EBS volume attachments to `status` (teardown)."""
+        for attachment in (self.eni, self.ebs):
+            if attachment is not None:
+                attachment.status = status
 
     def container(self, name: str) -> Container | None:
         """The task's container of that name."""
