@@ -1,23 +1,23 @@
 """Scripted container behaviour and fault injection, reached through the `ECSMock` handle.
 
 `ecs.script_container(...)` says how matching containers behave once RUNNING (exit with a
-code after a simulated delay, ignore SIGTERM); `ecs.faults` injects what goes wrong on AWS:
-failed image pulls, crashes, failing health checks, Spot interruptions, Fargate capacity
-shortages.
+code after a simulated delay, ignore SIGTERM); `ecs.script_output(...)` what they write to
+their log; `ecs.faults` injects what goes wrong on AWS: failed image pulls, crashes,
+failing health checks, Spot interruptions, Fargate capacity shortages.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ecsmock import _checks as check
 from ecsmock._ids import parse_arn
 from ecsmock.errors import ECSMockError, OptionError
-from ecsmock.model.behaviour import ContainerScript, Match, PullFailure
+from ecsmock.model.behaviour import ContainerScript, Match, OutputScript, PullFailure
 from ecsmock.model.tasks.task import SPOT_REASON, StopCode, Task, TaskStatus
 
 if TYPE_CHECKING:
@@ -90,6 +90,56 @@ def script_container(
             sigterm_exit_code=sigterm_exit_code,
         )
     )
+
+
+class OutputHelpers:
+    """The handle's `script_output` (a mixin of `ECSMock`)."""
+
+    _lock: threading.RLock
+
+    if TYPE_CHECKING:
+
+        @property
+        def world(self) -> World:
+            """The simulated world."""
+
+    @locked
+    def script_output(
+        self,
+        lines: Iterable[str | tuple[float | timedelta, str]],
+        *,
+        family: str | None = None,
+        container: str | None = None,
+        image: str | None = None,
+    ) -> None:
+        """Script what matching containers write to their log once RUNNING (newest rule wins).
+
+        Beside moto's `mock_aws`, a container with the `awslogs` log driver writes each line
+        to its CloudWatch Logs stream at its simulated time (a line due after the container
+        has exited is not written); without moto they go nowhere, as ECS keeps no logs.
+
+        Args:
+            lines: each `(seconds after the container started, text)` (the delay in
+                seconds or a timedelta), or a bare text, written as the container starts.
+            family: only tasks of this task-definition family (None: any).
+            container: only containers of this name.
+            image: only containers of this image.
+        """
+        where = "script_output()"
+        check.matching(where, family, container, image)
+        timed: list[tuple[float, str]] = []
+        for item in [lines] if isinstance(lines, str) else lines:
+            if isinstance(item, str):
+                item = (0.0, item)
+            if not isinstance(item, tuple) or len(item) != 2:
+                raise OptionError(f"{where}: a line must be a str or (delay, str), not {item!r}")
+            after, line = item
+            check.delay(where, "a line's delay", after)
+            check.text(where, "a line", line, optional=False)
+            seconds = after.total_seconds() if isinstance(after, timedelta) else float(after)
+            timed.append((seconds, line))
+        match = Match(family=family, container=container, image=image)
+        self.world.behaviour.outputs.append(OutputScript(match=match, lines=tuple(timed)))
 
 
 class Faults:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar, overload
 from ecsmock import _patch
 from ecsmock._deployments import DeploymentHelpers
 from ecsmock._events import EventLog, task_event_builder
-from ecsmock._faults import Faults, script_container
+from ecsmock._faults import Faults, OutputHelpers, script_container
 from ecsmock._ids import IdGenerator
 from ecsmock._instances import InstanceHelpers
 from ecsmock._moto.alarms import attach as attach_moto_alarms
@@ -39,7 +39,7 @@ from ecsmock.model.world import World
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ECSMock(InstanceHelpers, DeploymentHelpers):
+class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers):
     """An isolated simulated ECS, active between `start()` and `stop()`.
 
     Use it as a decorator, a context manager, or with explicit `start()`/`stop()`. Every

@@ -63,6 +63,21 @@ class ContainerScript:
 DEFAULT_SCRIPT = ContainerScript(match=Match())
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutputScript:
+    """What a matching container writes to its log: (seconds after it started, line) each."""
+
+    match: Match
+    lines: tuple[tuple[float, str], ...]
+
+    def __post_init__(self) -> None:
+        for after, line in self.lines:
+            if isinstance(after, bool) or not isinstance(after, int | float) or after < 0:
+                raise OptionError(f"each line's time must be seconds >= 0, not {after!r}")
+            if not isinstance(line, str):
+                raise OptionError(f"each line must be a str, not {line!r}")
+
+
 @dataclass(slots=True, kw_only=True)
 class PullFailure:
     """An image pull that fails (`times` None: every matching pull)."""
@@ -88,6 +103,8 @@ class Behaviour:
     alarms: AlarmBoard = field(default_factory=AlarmBoard)
     # Load-balancer targets whose health checks fail (services.targets.TargetRule).
     failing_targets: list[Any] = field(default_factory=list)
+    # What containers write to their log (read by whatever keeps the logs: moto's Logs).
+    outputs: list[OutputScript] = field(default_factory=list)
 
     def script_for(self, family: str, container: str, image: str) -> ContainerScript:
         """The newest script matching the container, else the default."""
@@ -106,6 +123,13 @@ class Behaviour:
             return failure.message or DEFAULT_PULL_ERROR.format(image=image)
         return None
 
+    def output_for(self, family: str, container: str, image: str) -> OutputScript | None:
+        """The newest output script matching the container, or None."""
+        for script in reversed(self.outputs):
+            if script.match(family, container, image):
+                return script
+        return None
+
     def failing_health(self, family: str, container: str, image: str) -> bool:
         """Whether the health check of this container fails."""
         return any(match(family, container, image) for match in self.unhealthy)
@@ -118,6 +142,7 @@ class Behaviour:
         self.unhealthy.clear()
         self.hook_handlers.clear()
         self.failing_targets.clear()
+        self.outputs.clear()
 
     def hook_handler(self, function: str) -> HookHandler | None:
         """The handler standing in for a Lambda function (ARN, name, then "*")."""
