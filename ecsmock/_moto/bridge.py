@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecsmock._moto import active, events, logs, network
+from ecsmock._moto import active, events, logs, network, pulls
 from ecsmock.model.tasks.outside import Outside, StartFailure
 
 if TYPE_CHECKING:
@@ -48,9 +48,15 @@ class MotoOutside(Outside):
             network.create_eni(self.account, self.region, task.eni)
 
     def start_failure(self, task: Task) -> StartFailure | None:
-        """A log group moto lacks (made first where `awslogs-create-group` says so)."""
+        """A secret or ECR image moto lacks (with checks on), else a log group it lacks.
+
+        Log groups with `awslogs-create-group` are made once the pulls succeed.
+        """
         if not active():
             return None
+        failure = pulls.failure(self.account, self.region, task) if self.checks else None
+        if failure is not None:
+            return failure
         return logs.prepare(self.account, self.region, task, self.clock.now, self.checks)
 
     def container_started(self, task: Task, container: Container) -> None:

@@ -15,6 +15,7 @@ from ecsmock import ECSMock, mock_ecs
 from ecsmock._moto import active
 from with_moto.world import ACCOUNT, START, client, describe, run_web, web
 
+SECRET = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:prod/key-AbCdEf"
 NETWORK = {
     "awsvpcConfiguration": {
         "subnets": ["subnet-0a1b2c3d"],
@@ -29,7 +30,11 @@ def scenario(ecs: ECSMock) -> list[Any]:
     ecs_client = client("ecs")
     web(
         ecs_client,
-        secrets=[{"name": "DB", "valueFrom": "/prod/db"}],
+        secrets=[
+            {"name": "DB", "valueFrom": "/prod/db"},
+            {"name": "KEY", "valueFrom": f"{SECRET}:key::"},
+        ],
+        repositoryCredentials={"credentialsParameter": SECRET},
         image=f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/web:1",
         logConfiguration={"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web"}},
     )
