@@ -15,6 +15,7 @@ from ecsmock.errors import (
     OptionError,
     UnsupportedOperationError,
 )
+from ecsmock.model.tasks.exec import ExecSession
 from ecsmock.model.timing import INSTANT, REALISTIC, TimingProfile
 
 __version__ = "0.1.0"
@@ -26,6 +27,7 @@ __all__ = [
     "ClockError",
     "ECSMock",
     "ECSMockError",
+    "ExecSession",
     "NotActiveError",
     "OptionError",
     "SimulatedClock",

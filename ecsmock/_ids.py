@@ -14,6 +14,7 @@ from dataclasses import dataclass
 PARTITION = "aws"
 _ID_ALPHABET = string.ascii_letters + string.digits + "_-"
 _VARIANT = "89ab"
+_LOWER_ALNUM = string.digits + string.ascii_lowercase
 
 
 class IdGenerator:
@@ -39,6 +40,14 @@ class IdGenerator:
     def token(self, length: int = 21) -> str:
         """`length` characters of `[A-Za-z0-9_-]` (service-deployment ids)."""
         return "".join(self._rng.choice(_ID_ALPHABET) for _ in range(length))
+
+    def lower_alnum(self, length: int) -> str:
+        """`length` characters of `[a-z0-9]` (ECS Exec session ids)."""
+        return "".join(self._rng.choice(_LOWER_ALNUM) for _ in range(length))
+
+    def randbytes(self, length: int) -> bytes:
+        """`length` seeded bytes (the opaque parts of ECS Exec tokens)."""
+        return self._rng.randbytes(length)
 
     def fraction(self) -> float:
         """A float in [0, 1) for seeded jitter."""

@@ -19,6 +19,7 @@ from ecsmock._instances import InstanceHelpers
 from ecsmock._moto.alarms import attach as attach_moto_alarms
 from ecsmock._moto.bridge import attach as attach_moto
 from ecsmock._options import CallRecord, Options, default_start
+from ecsmock._sessions import SessionHelpers
 from ecsmock.api import REGISTRY
 from ecsmock.api.events import instance_state_change, service_event, task_state_change
 from ecsmock.clock import DEFAULT_MAX_STEPS
@@ -39,7 +40,7 @@ from ecsmock.model.world import World
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers):
+class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers):
     """An isolated simulated ECS, active between `start()` and `stop()`.
 
     Use it as a decorator, a context manager, or with explicit `start()`/`stop()`. Every

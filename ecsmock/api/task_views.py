@@ -11,6 +11,7 @@ from typing import Any
 
 from ecsmock.api._fresh import fresh
 from ecsmock.api._views import tags_view
+from ecsmock.model.tasks.exec import AGENT, agent_status
 from ecsmock.model.tasks.task import Container, Task
 
 
@@ -81,8 +82,10 @@ def container_view(task: Task, c: Container) -> dict[str, Any]:
         "lastStatus": str(c.last_status),
         "networkInterfaces": [],
         "healthStatus": str(c.health_status),
-        "cpu": str(c.cpu),
     }
+    if task.enable_execute_command:
+        out["managedAgents"] = [_exec_agent(c)]
+    out["cpu"] = str(c.cpu)
     for key, value in (
         ("imageDigest", c.image_digest),
         ("runtimeId", c.runtime_id),
@@ -107,17 +110,19 @@ def container_view(task: Task, c: Container) -> dict[str, Any]:
             for name, port, host, proto in task.bindings
             if name == c.name
         ]
-    if task.enable_execute_command:
-        out["managedAgents"] = [_exec_agent(c)]
     return out
 
 
 def _exec_agent(c: Container) -> dict[str, Any]:
-    """The ECS Exec agent of a container (behaviour reference 2, managedAgents)."""
-    agent: dict[str, Any] = {"name": "ExecuteCommandAgent", "lastStatus": "PENDING"}
+    """The ECS Exec agent of a container, its members in the order real outputs show.
+
+    Behaviour reference 2 (managedAgents): `lastStartedAt`, `name`, `lastStatus` [O].
+    """
+    agent: dict[str, Any] = {}
     if c.started_at is not None:
         agent["lastStartedAt"] = epoch(c.started_at)
-        agent["lastStatus"] = "STOPPED" if c.exited else "RUNNING"
+    agent["name"] = AGENT
+    agent["lastStatus"] = agent_status(c)
     return agent
 
 

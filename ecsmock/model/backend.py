@@ -34,6 +34,7 @@ from ecsmock.model.services.daemon_definitions import DaemonDefinitionStore
 from ecsmock.model.services.daemon_ops import DaemonOps
 from ecsmock.model.services.ops import ServiceOps
 from ecsmock.model.services.task_set_ops import TaskSetOps
+from ecsmock.model.tasks.exec import ExecOps
 from ecsmock.model.tasks.ops import TaskOps
 from ecsmock.model.tasks.outside import NOWHERE, Outside
 from ecsmock.model.timing import REALISTIC, TimingProfile
@@ -109,6 +110,7 @@ class Backend:
         self.container_instances.release_hook = self.managed.task_released
         self.tasks.lifecycle.hold = self.managed.hold
         self.daemons = DaemonOps(self, timing)
+        self.ecs_exec = ExecOps(self)
         # Each taggable resource kind registers the resolver of its ARNs here.
         self.taggable: dict[str, TagResolver] = {
             "cluster": self._tagged_cluster,

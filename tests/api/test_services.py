@@ -147,6 +147,16 @@ def test_create_service_answer(web: Any, ecs: ECSMock) -> None:
 
 
 def test_create_service_echoes_what_was_asked(web: Any) -> None:
+    # ECS Exec needs a task role: web:2 has one.
+    web.register_task_definition(
+        family="web",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": "nginx:1"}],
+        taskRoleArn="arn:aws:iam::123456789012:role/web-task",
+    )
     service = create(
         web,
         desiredCount=2,

@@ -80,6 +80,8 @@ class Facts:
     service_task_arns: list[str] = field(default_factory=list)
     daemon_deployment_arns: list[str] = field(default_factory=list)
     daemon_revision_arns: list[str] = field(default_factory=list)
+    # A RUNNING task of `web` run with enableExecuteCommand (container `app`).
+    exec_task_arns: list[str] = field(default_factory=list)
     # The BLUE_GREEN service `bg`'s deployment, which pauses at PRE_SCALE_UP.
     paused_arn: str = MISSING_DEPLOYMENT
     hook_id: str = "ecs-pause-x"
@@ -101,7 +103,7 @@ class Facts:
         clusters = ["default", "web", "gone", "nope"]
         clusters += [CLUSTER_ARN + name for name in clusters]
         definitions = ["fam", "fam:1", "fam:2", "old:1", "old", "fam:99", TD_ARN + "fam:1"]
-        every_task = self.task_arns + self.service_task_arns
+        every_task = self.task_arns + self.service_task_arns + self.exec_task_arns
         tasks = every_task + [arn.rsplit("/", 1)[-1] for arn in every_task]
         providers = ["FARGATE", "FARGATE_SPOT", "my-asg-provider", "my-mi-provider"]
         instances = [*self.instance_arns, MISSING_INSTANCE]
@@ -139,6 +141,8 @@ class Facts:
             "autoScalingGroupArn": [GROUP_ARN + "my-asg", GROUP_ARN + "fresh-asg", "other-asg"],
             "image": ["nginx:latest", "public.ecr.aws/docker/library/busybox:latest"],
             "containerName": ["app"],
+            "container": ["app", "nope"],
+            "command": ["/bin/sh", "ls -la"],
             "cpu": ["256", "512", "1 vCPU", "0"],
             "memory": ["512", "1024", "2 GB", "0"],
             "executionRoleArn": [f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"],
@@ -238,6 +242,8 @@ def populate(client: Any) -> Facts:
         )
     if "CreateService" in REGISTRY:
         _populate_services(client, facts)
+    if "ExecuteCommand" in REGISTRY:
+        _populate_exec(client, facts)
     facts.tokens += _token(client, "ListClusters", {"maxResults": 1})
     facts.tokens += _token(client, "ListTaskDefinitions", {"maxResults": 1})
     facts.tokens += _token(client, "ListAccountSettings", {"maxResults": 1})
@@ -256,6 +262,28 @@ def _populate_daemon(client: Any, facts: Facts) -> None:
     facts.daemon_deployment_arns.append(made["deploymentArn"])
     found = call(client, "DescribeDaemon", {"daemonArn": made["daemonArn"]})
     facts.daemon_revision_arns += [r["arn"] for r in found["daemon"]["currentRevisions"]]
+
+
+def _populate_exec(client: Any, facts: Facts) -> None:
+    """A Fargate task run with ECS Exec, RUNNING 20 simulated seconds later."""
+    import ecsmock
+
+    run = call(
+        client,
+        "RunTask",
+        {
+            "cluster": "web",
+            "taskDefinition": "fam",
+            "launchType": "FARGATE",
+            "networkConfiguration": NETWORK,
+            "enableExecuteCommand": True,
+            "overrides": {"taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/app"},
+        },
+    )
+    facts.exec_task_arns = [task["taskArn"] for task in run["tasks"]]
+    mock = ecsmock.current()
+    assert mock is not None
+    mock.advance(20)
 
 
 def _populate_instances(client: Any, facts: Facts) -> None:
@@ -748,6 +776,13 @@ EXAMPLES: dict[str, Example] = {
         "tasks": [*facts.service_task_arns, facts.task_arn, "0" * 32],
     },
     "ContinueServiceDeployment": _continue,
+    "ExecuteCommand": lambda facts: {
+        "cluster": "web",
+        "task": facts.exec_task_arns[0],
+        "container": "app",
+        "command": "/bin/sh",
+        "interactive": True,
+    },
     "RegisterDaemonTaskDefinition": _(
         {
             **DAEMON_TD,

@@ -44,6 +44,13 @@ EXTERNAL_UPDATE = (
     "Use the task set API to update the task definition."
 )
 NEGATIVE_COUNT = "desiredCount must be greater than or equal to 0."
+# ECS Exec needs a task role in the service's task definition: UpdateService's text is real
+# output (aws/aws-toolkit-jetbrains#3649); CreateService's was quoted up to its first
+# sentence, the rest follows UpdateService's [O][U].
+EXEC_ROLE = (
+    "The service couldn't be {verb} because a valid taskRoleArn is not being used. Specify a "
+    "valid task role in your task definition and try again."
+)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -140,12 +147,20 @@ def check_create(backend: Backend, cluster: Cluster, req: ServiceRequest) -> Tas
     if req.task_definition is None:
         return None
     td = backend.tasks.definitions.runnable(req.task_definition)
+    check_exec_role(td, req.exec_command, "created")
     check_launch(cluster, td, req.launch, req.scheduling_strategy)
     backend.outside.check_network(req.launch.network)
     launch_type, strategy = _resolved(cluster, req.launch)
     on = rules.launch_of(launch_type, strategy)
     rules.check_placement(td, req.placement_strategy, req.placement_constraints, on)
     return td
+
+
+def check_exec_role(td: TaskDefinition, enabled: bool, verb: str) -> None:
+    """A service with ECS Exec runs a task definition with a task role."""
+    if enabled and not td.task_role:
+        # [O] aws/aws-toolkit-jetbrains#3649 (update); the create text's first sentence [O]
+        raise InvalidParameterException(EXEC_ROLE.format(verb=verb))
 
 
 def check_launch(cluster: Cluster, td: TaskDefinition, launch: Launch, scheduling: str) -> None:
@@ -239,6 +254,9 @@ def apply_update(
         if revision.same_config(current) and not upd.force_new_deployment:
             revision = None
     target = revision or current
+    if target is not None:
+        enabled = service.enable_execute_command if upd.exec_command is None else upd.exec_command
+        check_exec_role(target.task_definition, enabled, "updated")
     if target is not None and (upd.placement_strategy or upd.placement_constraints):
         rules.check_placement(
             target.task_definition,
