@@ -195,13 +195,30 @@ def _wait(self: Any, **kwargs: Any) -> None:
 # -- installing ---------------------------------------------------------------------------
 
 
-def _probe(**_: Any) -> bool:
-    return True
+# What the probe answers: this import of ecsmock's own token. A session made with the hooks
+# of an earlier import of ecsmock (dropped from `sys.modules` since) answers another one.
+_PROBE_TOKEN = object()
+
+
+def _probe(**_: Any) -> object:
+    return _PROBE_TOKEN
+
+
+def _is_ours(obj: Any) -> bool:
+    """Whether `obj` comes from this module, in this import or an earlier one of ecsmock.
+
+    Told by the module's name, never by identity: ecsmock imported afresh (after something
+    removed it from `sys.modules`) has new functions and classes, and must recognise, and
+    replace, the ones its earlier import left in botocore and on `sys.meta_path`.
+    """
+    return getattr(obj, "__module__", None) == __name__ or getattr(obj, _MARK, False)
 
 
 def _patch_handlers(handlers: ModuleType) -> None:
     if any(entry[1] is _answer_call for entry in handlers.BUILTIN_HANDLERS):
         return
+    # An earlier import of ecsmock's entries go: one set of hooks answers.
+    handlers.BUILTIN_HANDLERS[:] = [e for e in handlers.BUILTIN_HANDLERS if not _is_ours(e[1])]
     handlers.BUILTIN_HANDLERS.append(("before-parameter-build.ecs", _stash_params))
     handlers.BUILTIN_HANDLERS.append(("before-call.ecs", _answer_call))
     handlers.BUILTIN_HANDLERS.append(("creating-client-class.ecs", _add_mixin))
@@ -211,11 +228,15 @@ def _patch_handlers(handlers: ModuleType) -> None:
 def _patch_waiter(waiter: Any) -> None:
     # Marked on the class itself: a later wrapper of `wait` by someone else is kept, and
     # not wrapped again (which would loop back into it).
-    if "_ecsmock_real_wait" in vars(waiter.Waiter):
-        return
-    waiter.Waiter._ecsmock_real_wait = waiter.Waiter.wait
-    waiter.time = _WaiterTime()
-    waiter.Waiter.wait = _wait
+    # An earlier import of ecsmock's wrapper is replaced (it answers to that import's mocks).
+    cls = waiter.Waiter
+    if "_ecsmock_real_wait" not in vars(cls):
+        cls._ecsmock_real_wait = cls.wait
+        cls.wait = _wait
+    elif _is_ours(vars(cls).get("wait")) and cls.wait is not _wait:
+        cls.wait = _wait
+    if not isinstance(waiter.time, _WaiterTime):
+        waiter.time = _WaiterTime()
 
 
 _PATCHES: dict[str, Callable[[ModuleType], None]] = {
@@ -253,8 +274,13 @@ class _PatchingLoader:
         return getattr(self._loader, name)
 
 
+_MARK = "_ecsmock_finder"
+
+
 class _PatchOnImport:
     """A `sys.meta_path` finder that wraps the loader of the botocore modules we patch."""
+
+    _ecsmock_finder = True  # how an import of ecsmock tells its own finders (`_is_ours`)
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
@@ -264,7 +290,7 @@ class _PatchOnImport:
             return None
         for finder in list(sys.meta_path):
             find = getattr(finder, "find_spec", None)
-            if finder is self or find is None:
+            if find is None or _is_ours(finder):  # no finder of ecsmock's asks another
                 continue
             spec: ModuleSpec | None = find(fullname, path, target)
             if spec is not None:
@@ -291,6 +317,8 @@ def install() -> None:
             if module is not None:
                 _patch_module(name, module)
         if _FINDER not in sys.meta_path:
+            # A finder left by an earlier import of ecsmock goes: two would ask each other.
+            sys.meta_path[:] = [f for f in sys.meta_path if not _is_ours(f)]
             sys.meta_path.insert(0, _FINDER)
 
 
@@ -323,7 +351,7 @@ def attach(client: Any) -> Any:
 def has_hooks(session: Any) -> bool:
     """Whether a botocore session was made with ecsmock's hooks (after `import ecsmock`)."""
     try:
-        return session.emit_first_non_none_response(_PROBE) is True
+        return session.emit_first_non_none_response(_PROBE) is _PROBE_TOKEN
     except Exception:  # not a botocore session
         return False
 
