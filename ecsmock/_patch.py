@@ -2,11 +2,14 @@
 
 Two handlers go into ``botocore.handlers.BUILTIN_HANDLERS`` once (they reach every botocore
 session made afterwards, so every client made from them): one stashes the API params at
-``before-parameter-build.ecs``, one answers at ``before-call.ecs``, after botocore's own
+``before-parameter-build.ecs``, one answers at ``before-call``, after botocore's own
 client-side validation. While no mock is active both return at once and the call goes on
-as if ecsmock were not there. Two more entries mix a small class into ECS clients (so an
-answer can follow the client's own response parsing) and let `has_hooks()` probe a
-session. Waiters of ECS clients sleep on the simulated clock.
+as if ecsmock were not there. The answer comes last of all ``before-call`` handlers (a user's
+own, on any of ``before-call``, ``before-call.ecs`` or the operation, run first and see every
+call; one that returns a response, as botocore's Stubber does, answers instead). Two more
+entries mix a small class into ECS clients (so an answer can follow the client's own
+response parsing) and let `has_hooks()` probe a session. Waiters of ECS clients sleep on
+the simulated clock.
 
 Importing ecsmock does not import botocore (the pytest plugin is loaded by every pytest run
 in an environment where ecsmock is installed). When botocore is not loaded yet, `install()`
@@ -44,13 +47,20 @@ def _stash_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> 
         context[_PARAMS_KEY] = params
 
 
+_ANSWERED = "before-call.ecs."
+
+
 def _answer_call(
     model: Any,
     params: dict[str, Any],
     context: dict[str, Any],
     request_signer: Any = None,
+    event_name: str = _ANSWERED,
     **_: Any,
 ) -> tuple[Any, dict[str, Any]] | None:
+    # Registered on ``before-call`` of every service, last: only ECS calls are answered.
+    if not _STACK or not event_name.startswith(_ANSWERED):
+        return None
     mock = current()
     if mock is None:
         return None
@@ -220,7 +230,9 @@ def _patch_handlers(handlers: ModuleType) -> None:
     # An earlier import of ecsmock's entries go: one set of hooks answers.
     handlers.BUILTIN_HANDLERS[:] = [e for e in handlers.BUILTIN_HANDLERS if not _is_ours(e[1])]
     handlers.BUILTIN_HANDLERS.append(("before-parameter-build.ecs", _stash_params))
-    handlers.BUILTIN_HANDLERS.append(("before-call.ecs", _answer_call))
+    # Last, and on the least specific name: botocore runs the handlers of a more specific
+    # event name first, so every handler a user registers for the call runs before it.
+    handlers.BUILTIN_HANDLERS.append(("before-call", _answer_call, handlers.REGISTER_LAST))
     handlers.BUILTIN_HANDLERS.append(("creating-client-class.ecs", _add_mixin))
     handlers.BUILTIN_HANDLERS.append((_PROBE, _probe))
 
@@ -343,7 +355,7 @@ def attach(client: Any) -> Any:
         raise OptionError(f"attach() takes an ECS client, not {client!r}")
     events = meta.events
     events.register("before-parameter-build.ecs", _stash_params, unique_id="ecsmock-params")
-    events.register("before-call.ecs", _answer_call, unique_id="ecsmock-answer")
+    events.register_last("before-call", _answer_call, unique_id="ecsmock-answer")
     _link(client)
     return client
 

@@ -76,7 +76,7 @@ print(json.dumps({
 }))
 """
 
-HOOKS = ["before-call.ecs", "before-parameter-build.ecs", "creating-client-class.ecs"]
+HOOKS = ["before-call", "before-parameter-build.ecs", "creating-client-class.ecs"]
 HOOKS = sorted([*HOOKS, "ecsmock-probe"])
 
 
