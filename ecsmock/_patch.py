@@ -23,11 +23,11 @@ import json
 import sys
 import threading
 import time as _time
-from collections.abc import Callable, Sequence
-from importlib.machinery import ModuleSpec
+from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from ecsmock._finder import PatchOnImport, put_first
 from ecsmock.errors import OptionError
 
 if TYPE_CHECKING:
@@ -219,9 +219,9 @@ def _is_ours(obj: Any) -> bool:
 
     Told by the module's name, never by identity: ecsmock imported afresh (after something
     removed it from `sys.modules`) has new functions and classes, and must recognise, and
-    replace, the ones its earlier import left in botocore and on `sys.meta_path`.
+    replace, the ones its earlier import left in botocore.
     """
-    return getattr(obj, "__module__", None) == __name__ or getattr(obj, _MARK, False)
+    return getattr(obj, "__module__", None) == __name__
 
 
 def _patch_handlers(handlers: ModuleType) -> None:
@@ -263,56 +263,7 @@ def _patch_module(name: str, module: ModuleType) -> None:
         _PATCHES[name](module)
 
 
-class _PatchingLoader:
-    """Wraps the real loader of a botocore module: run it, then patch the module."""
-
-    def __init__(self, loader: Any) -> None:
-        self._loader = loader
-
-    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
-        """Let the real loader make the module."""
-        made: ModuleType | None = self._loader.create_module(spec)
-        return made
-
-    def exec_module(self, module: ModuleType) -> None:
-        """Run the module, put the real loader back, and patch it."""
-        self._loader.exec_module(module)
-        module.__loader__ = self._loader
-        if module.__spec__ is not None:
-            module.__spec__.loader = self._loader
-        _patch_module(module.__name__, module)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._loader, name)
-
-
-_MARK = "_ecsmock_finder"
-
-
-class _PatchOnImport:
-    """A `sys.meta_path` finder that wraps the loader of the botocore modules we patch."""
-
-    _ecsmock_finder = True  # how an import of ecsmock tells its own finders (`_is_ours`)
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> ModuleSpec | None:
-        """Find `fullname` with the other finders; wrap its loader if we patch it."""
-        if fullname not in _PATCHES:
-            return None
-        for finder in list(sys.meta_path):
-            find = getattr(finder, "find_spec", None)
-            if find is None or _is_ours(finder):  # no finder of ecsmock's asks another
-                continue
-            spec: ModuleSpec | None = find(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None:
-                    spec.loader = _PatchingLoader(spec.loader)  # type: ignore[assignment]
-                return spec
-        return None
-
-
-_FINDER = _PatchOnImport()
+_FINDER = PatchOnImport(_PATCHES, _patch_module)
 
 
 def install() -> None:
@@ -328,10 +279,8 @@ def install() -> None:
             module = sys.modules.get(name)
             if module is not None:
                 _patch_module(name, module)
-        if _FINDER not in sys.meta_path:
-            # A finder left by an earlier import of ecsmock goes: two would ask each other.
-            sys.meta_path[:] = [f for f in sys.meta_path if not _is_ours(f)]
-            sys.meta_path.insert(0, _FINDER)
+        # A finder left by an earlier import of ecsmock goes: two would ask each other.
+        put_first(_FINDER)
 
 
 def attach(client: Any) -> Any:

@@ -26,7 +26,7 @@ def drop_ecsmock():
         del sys.modules[name]
 
 def finders():
-    return sum(1 for f in sys.meta_path if type(f).__module__ == "ecsmock._patch")
+    return sum(1 for f in sys.meta_path if type(f).__module__ == "ecsmock._finder")
 
 def hooks():
     import botocore.handlers
