@@ -80,17 +80,42 @@ def page(
         InvalidParameterException: `maxResults` outside 1..`most`, or a token that this
             listing did not hand out.
     """
-    size = params.get("maxResults")
-    if size is None:
-        size = default
-    elif not 1 <= size <= most:
-        # [M] maxResults ranges (List* docs); text [U]
-        raise InvalidParameterException(f"maxResults must be between 1 and {most}, inclusive.")
-    token = params.get("nextToken")
-    start = 0 if token is None else _decode(scope, token)
+    size = page_size(params, most=most, default=default)
+    start = resume_point(params, scope)
     chunk = list(items[start : start + size])
     end = start + size
-    return chunk, (_encode(scope, end) if end < len(items) else None)
+    return chunk, (next_token(scope, end) if end < len(items) else None)
+
+
+def page_size(params: dict[str, Any], *, most: int = 100, default: int = 100) -> int:
+    """The page size `maxResults` asks for (`default` without it).
+
+    Raises:
+        InvalidParameterException: `maxResults` outside 1..`most`.
+    """
+    size = params.get("maxResults")
+    if size is None:
+        return default
+    if not 1 <= size <= most:
+        # [M] maxResults ranges (List* docs); text [U]
+        raise InvalidParameterException(f"maxResults must be between 1 and {most}, inclusive.")
+    number: int = size
+    return number
+
+
+def resume_point(params: dict[str, Any], scope: str) -> int:
+    """The number a `nextToken` of `scope` carries (0 without a token).
+
+    Raises:
+        InvalidParameterException: a token that this listing did not hand out.
+    """
+    token = params.get("nextToken")
+    return 0 if token is None else _decode(scope, token)
+
+
+def next_token(scope: str, number: int) -> str:
+    """The token a listing of `scope` hands out to resume at `number`."""
+    return _encode(scope, number)
 
 
 def with_token(body: dict[str, Any], token: str | None) -> dict[str, Any]:

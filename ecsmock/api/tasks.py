@@ -11,7 +11,9 @@ from ecsmock.api._params import (
     describe,
     describe_request,
     instance_refs,
-    page,
+    next_token,
+    page_size,
+    resume_point,
     with_token,
 )
 from ecsmock.api._registry import Body, Params, operation
@@ -199,6 +201,10 @@ def list_tasks(backend: Backend, params: Params) -> Body:
     service = filters.get("serviceName")
     if service is not None and not backend.services.has_service(cluster.name, service):
         raise ServiceNotFoundException(SERVICE_NOT_FOUND)
-    tasks = backend.tasks.store.select(cluster.name, filters)
-    chunk, token = page(params, [t.arn for t in tasks], scope="ListTasks")
-    return with_token({"taskArns": chunk}, token)
+    # A token carries the creation number of the page's last task: the next page starts
+    # right after it in the index, whatever was created or stopped in between.
+    size = page_size(params)
+    after = resume_point(params, "ListTasks")
+    tasks, more = backend.tasks.store.select(cluster.name, filters, after=after, limit=size)
+    token = next_token("ListTasks", tasks[-1].seq) if more else None
+    return with_token({"taskArns": [t.arn for t in tasks]}, token)

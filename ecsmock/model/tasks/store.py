@@ -1,11 +1,13 @@
 """The task store: creation, lookup, indexes for ListTasks, and purging after retention.
 
-Lookups and listings go through indexes keyed by (cluster, filter, value), so their cost
-grows with what they return, not with how many tasks are stored.
+Lookups and listings go through indexes keyed by (cluster, filter, value), each kept in
+creation order, so a listing's page costs what it returns (plus a binary search for where
+the previous page ended), not how many tasks are stored or match.
 """
 
 from __future__ import annotations
 
+import bisect
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,6 +70,37 @@ class TaskSpec:
     volume: LaunchVolume | None = None
 
 
+class Bucket:
+    """The tasks of one index entry, by creation number, kept in creation order."""
+
+    __slots__ = ("order", "tasks")
+
+    def __init__(self) -> None:
+        self.tasks: dict[int, Task] = {}
+        self.order: list[int] = []  # the keys of `tasks`, ascending
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+    def add(self, task: Task) -> None:
+        """File `task` (new tasks go at the end; a task filed again goes in its place)."""
+        seq = task.seq
+        if seq in self.tasks:
+            return
+        self.tasks[seq] = task
+        order = self.order
+        if not order or order[-1] < seq:
+            order.append(seq)
+        else:
+            bisect.insort(order, seq)
+
+    def discard(self, task: Task) -> None:
+        """Unfile `task` if it is here."""
+        if self.tasks.pop(task.seq, None) is not None:
+            order = self.order
+            del order[bisect.bisect_left(order, task.seq)]
+
+
 class TaskStore:
     """Every task of one account and region."""
 
@@ -83,7 +116,9 @@ class TaskStore:
         self.ids = ids
         self.clock = clock
         self.by_id: dict[str, Task] = {}
-        self._index: dict[Key, dict[str, Task]] = {}
+        self._index: dict[Key, Bucket] = {}
+        # Tasks looked at by the listings (`select`), for tests of what a page costs.
+        self.examined = 0
         self._seq = 0
 
     # -- creation -----------------------------------------------------------------------
@@ -142,7 +177,7 @@ class TaskStore:
         td.users += 1
         self.by_id[task_id] = task
         for key in self._keys(task):
-            self._index.setdefault(key, {})[task_id] = task
+            self._bucket(key).add(task)
         return task
 
     def _container(self, spec: TaskSpec, task_id: str, name: str) -> Container:
@@ -185,11 +220,18 @@ class TaskStore:
             keys.append((c, "containerInstance", task.container_instance_arn))
         return keys
 
+    def _bucket(self, key: Key) -> Bucket:
+        bucket = self._index.get(key)
+        if bucket is None:
+            bucket = self._index[key] = Bucket()
+        return bucket
+
     def desired_changed(self, task: Task) -> None:
         """Move a task from the RUNNING to the STOPPED desired-status index."""
-        self._index.get((task.cluster_name, "desiredStatus", "RUNNING"), {}).pop(task.id, None)
-        key = (task.cluster_name, "desiredStatus", task.desired_status)
-        self._index.setdefault(key, {})[task.id] = task
+        running = self._index.get((task.cluster_name, "desiredStatus", "RUNNING"))
+        if running is not None:
+            running.discard(task)
+        self._bucket((task.cluster_name, "desiredStatus", task.desired_status)).add(task)
 
     def remove(self, task: Task) -> None:
         """Forget a task (retention over)."""
@@ -197,24 +239,41 @@ class TaskStore:
         for key in self._keys(task):
             bucket = self._index.get(key)
             if bucket is not None:
-                bucket.pop(task.id, None)
+                bucket.discard(task)
                 if not bucket:
                     del self._index[key]
 
-    def select(self, cluster: str, filters: dict[str, str]) -> list[Task]:
-        """Tasks of `cluster` matching every filter, in creation order.
+    def select(
+        self, cluster: str, filters: dict[str, str], *, after: int = 0, limit: int | None = None
+    ) -> tuple[list[Task], bool]:
+        """Tasks of `cluster` matching every filter, in creation order, and whether more do.
 
-        Read from the smallest index that applies, so the cost grows with what matches.
+        Only tasks created after creation number `after`, at most `limit` of them. Read
+        from the smallest index that applies, from where `after` ends (a binary search),
+        stopping one task past the page: the cost grows with what the page returns.
         """
-        buckets = [self._index.get((cluster, name, value), {}) for name, value in filters.items()]
-        if not buckets:
-            return []
-        smallest = min(buckets, key=len)
-        others = [b for b in buckets if b is not smallest]
-        found = [t for t in smallest.values() if all(t.id in b for b in others)]
-        # The desiredStatus index receives a task again when it stops: creation order wins.
-        found.sort(key=lambda t: t.seq)
-        return found
+        buckets = [self._index.get((cluster, name, value)) for name, value in filters.items()]
+        if not buckets or any(b is None for b in buckets):
+            return [], False
+        present = [b for b in buckets if b is not None]
+        smallest = min(present, key=len)
+        others = [b.tasks for b in present if b is not smallest]
+        tasks = smallest.tasks
+        order = smallest.order
+        start = bisect.bisect_right(order, after) if after else 0
+        found: list[Task] = []
+        want = len(order) if limit is None else limit
+        examined = 0
+        for i in range(start, len(order)):
+            seq = order[i]
+            examined += 1
+            if all(seq in other for other in others):
+                if len(found) == want:
+                    self.examined += examined
+                    return found, True
+                found.append(tasks[seq])
+        self.examined += examined
+        return found, False
 
     # -- lookup -------------------------------------------------------------------------
 
