@@ -324,6 +324,9 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
             world = self.world
             key = (self.options.account_id, region)
             backend = world.backends.get(key) or world.backend(*key)
+            # Work already due (a task `timing="instant"` moves on at once) is done before
+            # any call is answered; the clock does not move.
+            world.clock.run_due()
             request_id = self._request_ids.uuid()
             now = world.clock.now
             try:

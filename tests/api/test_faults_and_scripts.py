@@ -229,16 +229,26 @@ def test_spot_interruption(web: Any, ecs: ECSMock) -> None:
     arn = answer["tasks"][0]["taskArn"]
     ecs.advance_to(at(60))
     ecs.faults.spot_interruption(arn)
+    # The notice: still RUNNING, desired STOPPED (behaviour reference 3); SIGTERM follows at
+    # the same instant, done before the next call is answered.
+    notice = ecs.events[-1]["detail"]
+    assert (notice["lastStatus"], notice["desiredStatus"], notice["version"]) == (
+        "RUNNING",
+        "STOPPED",
+        4,
+    )
     task = describe(web, arn)
-    # The notice: still RUNNING, desired STOPPED (behaviour reference 3); SIGTERM follows.
-    assert (task["lastStatus"], task["desiredStatus"], task["version"]) == ("RUNNING", "STOPPED", 4)
+    assert (task["lastStatus"], task["desiredStatus"], task["version"]) == (
+        "STOPPING",
+        "STOPPED",
+        4,
+    )
     assert (task["stopCode"], task["stoppedReason"], task["stoppingAt"]) == (
         "SpotInterruption",
         "Your Spot Task was interrupted.",
         at(60),
     )
-    ecs.advance(0)
-    assert describe(web, arn)["lastStatus"] == "STOPPING"
+    assert ecs.now() == at(60)
     ecs.advance(GRACE + DEPROVISION)
     task = describe(web, arn)
     assert (task["lastStatus"], task["stopCode"], task["version"]) == (

@@ -373,7 +373,10 @@ def test_an_impaired_instance_is_drained_and_replaced(client: Any, ecs: ECSMock)
     assert standalone["containerInstanceArn"] == first["containerInstanceArn"]
     ecs.settle()
     ecs.set_agent_connected(first["containerInstanceArn"], False)
-    assert [i["status"] for i in instances(client)] == ["DRAINING"]
+    # Its replacement is launched at the same instant, before the next call is answered.
+    draining, replacement = instances(client)
+    assert (draining["status"], replacement["status"]) == ("DRAINING", "REGISTERING")
+    assert draining["containerInstanceArn"] == first["containerInstanceArn"]
     ecs.advance(120)
     current = instances(client)
     assert [i["status"] for i in current] == ["ACTIVE"]

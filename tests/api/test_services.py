@@ -439,9 +439,26 @@ def test_delete_needs_force_while_scaled(web: Any, ecs: ECSMock) -> None:
         3,
     )
     assert deleted["deployments"][0]["desiredCount"] == 0
+    # The scheduler's pass is due at once: its tasks start stopping, so by the next call the
+    # service is INACTIVE (all its tasks STOPPING or STOPPED), at the same instant.
     with pytest.raises(web.exceptions.ServiceNotActiveException) as err:
         web.update_service(service="web", desiredCount=1)
     assert message(err) == "Service was not ACTIVE."
+    service = describe(web)
+    assert (service["status"], service["desiredCount"], service["runningCount"]) == (
+        "INACTIVE",
+        0,
+        0,
+    )
+    assert ecs.now() == START + timedelta(seconds=60.2)
+
+
+def test_a_draining_service_keeps_its_name(web: Any, ecs: ECSMock) -> None:
+    create(web, desiredCount=0)
+    ecs.settle()
+    deleted_at = ecs.now()
+    assert web.delete_service(service="web")["service"]["status"] == "DRAINING"
+    # Nothing runs: the scheduler's next pass, a second later, makes it INACTIVE.
     assert refused(web, "InvalidParameterException", "web") == NOT_IDEMPOTENT
     with pytest.raises(web.exceptions.ClusterContainsServicesException):
         web.delete_cluster(cluster="default")
@@ -449,7 +466,10 @@ def test_delete_needs_force_while_scaled(web: Any, ecs: ECSMock) -> None:
     assert (cluster["activeServicesCount"], web.list_services()["serviceArns"]) == (0, [])
     with pytest.raises(WaiterError, match="DRAINING"):
         web.get_waiter("services_stable").wait(services=["web"])
-    assert ecs.now() == START + timedelta(seconds=60.2)  # the waiter gave up at once
+    assert ecs.now() == deleted_at  # the waiter gave up at once
+    ecs.advance(1)
+    assert describe(web)["status"] == "INACTIVE"
+    assert create(web)["status"] == "ACTIVE"  # an INACTIVE service's name is free again
 
 
 def test_draining_service_turns_inactive_then_missing(web: Any, ecs: ECSMock) -> None:
@@ -458,7 +478,7 @@ def test_draining_service_turns_inactive_then_missing(web: Any, ecs: ECSMock) ->
     web.delete_service(service="web", force=True)
     deleted_at = ecs.now()  # its tasks start stopping at once: INACTIVE from here
     web.get_waiter("services_inactive").wait(services=["web"])
-    assert ecs.now() == deleted_at + timedelta(seconds=15)  # the waiter's first delay
+    assert ecs.now() == deleted_at  # INACTIVE at the waiter's first poll
     service = describe(web)
     assert (service["status"], service["runningCount"], service["desiredCount"]) == (
         "INACTIVE",

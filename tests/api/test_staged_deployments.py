@@ -151,9 +151,12 @@ def test_blue_green_rollback_at_a_pause_returns_to_blue(web: Any, ecs: ECSMock) 
         serviceDeploymentArn=d["serviceDeploymentArn"], hookId=hook, action="ROLLBACK"
     )
     now = ecs.now()
+    # Traffic is back on blue, which was never stopped: it is PRIMARY again, and the
+    # rollback is done at the same instant, before the next call is answered (its
+    # ROLLBACK_IN_PROGRESS is in the deployment events below).
     d = newest(web)
     assert (d["status"], d["lifecycleHookDetails"][0]["status"]) == (
-        "ROLLBACK_IN_PROGRESS",
+        "ROLLBACK_SUCCESSFUL",
         "FAILED",
     )
     assert d["rollback"] == {
@@ -161,15 +164,13 @@ def test_blue_green_rollback_at_a_pause_returns_to_blue(web: Any, ecs: ECSMock) 
         "startedAt": now,
         "serviceRevisionArn": d["sourceServiceRevisions"][0]["arn"],
     }
-    # Traffic is back on blue, which was never stopped: it is PRIMARY again.
     assert weights(d["targetServiceRevision"]) == (0.0, 0.0)
     service = describe(web)
     assert service["taskDefinition"] == TD + "web:1"
-    assert rows(web) == [("PRIMARY", "IN_PROGRESS", "web:1"), ("ACTIVE", "FAILED", "web:2")]
     assert service["deployments"][0]["id"] == blue
-    ecs.settle()
-    assert newest(web)["status"] == "ROLLBACK_SUCCESSFUL"
     assert rows(web) == [("PRIMARY", "COMPLETED", "web:1")]
+    assert ecs.now() == now
+    ecs.settle()
     assert set(web.list_tasks(serviceName="web")["taskArns"]) == blue_tasks
     messages = [e["message"] for e in describe(web)["events"]]
     assert messages[:3] == [
@@ -366,9 +367,12 @@ def test_stop_service_deployment_abort_and_rollback(web: Any, ecs: ECSMock) -> N
     ecs.advance(GREEN_HEALTHY + 60)
     d = newest(web)
     web.stop_service_deployment(serviceDeploymentArn=d["serviceDeploymentArn"])
-    assert newest(web)["status"] == "ROLLBACK_IN_PROGRESS"
+    stopped_at = ecs.now()
+    # Blue still runs: the rollback is done at the same instant, before the next call.
+    d = newest(web)
+    assert (d["status"], d["rollback"]["startedAt"]) == ("ROLLBACK_SUCCESSFUL", stopped_at)
+    assert rows(web) == [("PRIMARY", "COMPLETED", "web:1")]
     ecs.settle()
-    assert newest(web)["status"] == "ROLLBACK_SUCCESSFUL"
     assert rows(web) == [("PRIMARY", "COMPLETED", "web:1")]
 
 
@@ -391,7 +395,8 @@ def test_the_circuit_breaker_rolls_a_blue_green_deployment_back(web: Any, ecs: E
 
 
 def test_continue_service_deployment_refusals(web: Any, ecs: ECSMock) -> None:
-    deploy(web, ecs, strategy="BLUE_GREEN", lifecycleHooks=[PAUSE_AFTER_TEST])
+    # A bake time keeps the deployment in progress once the hook is answered.
+    deploy(web, ecs, strategy="BLUE_GREEN", bakeTimeInMinutes=10, lifecycleHooks=[PAUSE_AFTER_TEST])
     d = newest(web)
     arn, hook = d["serviceDeploymentArn"], d["lifecycleHookDetails"][0]["hookId"]
     with pytest.raises(web.exceptions.ServiceDeploymentNotFoundException):

@@ -142,10 +142,12 @@ def test_detail_is_the_task_as_described_at_that_moment(web: Any, ecs: ECSMock) 
         assert ISO_MS.fullmatch(updated)
         assert last == as_event_detail(described)
         assert all(e["detail"]["version"] <= described["version"] for e in new)
-    web.stop_task(task=arn)
+    stopping = web.stop_task(task=arn)["task"]
     decision = dict(ecs.events[-1]["detail"])
     decision.pop("updatedAt")
-    assert decision == as_event_detail(web.describe_tasks(tasks=[arn])["tasks"][0])
+    assert decision == as_event_detail(stopping)
+    assert decision["lastStatus"] == "RUNNING"
+    assert decision["desiredStatus"] == "STOPPED"
 
 
 def test_non_essential_container_exit_is_reported(web: Any, ecs: ECSMock) -> None:

@@ -205,7 +205,9 @@ def test_a_draining_or_inactive_service_takes_no_changes(ecs: ECSMock, world: An
 def test_a_sixth_task_set_is_refused_but_draining_ones_do_not_count(
     ecs: ECSMock, world: Any
 ) -> None:
-    made = [_create(world, scale=0.0) for _ in range(5)]
+    # The first holds tasks, so it stays DRAINING while they stop.
+    made = [_create(world, scale=100.0 if i == 0 else 0.0) for i in range(5)]
+    ecs.settle()
     before = _state(world)
     assert _error(lambda: _create(world, scale=0.0)) == (
         "InvalidParameterException",
@@ -213,9 +215,13 @@ def test_a_sixth_task_set_is_refused_but_draining_ones_do_not_count(
         "the maximum limit.",
     )
     assert _state(world) == before
-    world.delete_task_set(cluster="default", service="web", taskSet=made[0]["id"])
+    world.delete_task_set(cluster="default", service="web", taskSet=made[0]["id"], force=True)
     sixth = _create(world, scale=0.0)
-    assert len(_sets(world)["taskSets"]) == 6  # five and the DRAINING one, until it is gone
+    found = _sets(world)["taskSets"]  # five and the DRAINING one, until it is gone
+    assert [(s["id"], s["status"]) for s in found if s["status"] == "DRAINING"] == [
+        (made[0]["id"], "DRAINING")
+    ]
+    assert len(found) == 6
     ecs.settle()
     assert [s["id"] for s in _sets(world)["taskSets"]] == [s["id"] for s in made[1:]] + [
         sixth["id"]
@@ -673,9 +679,11 @@ def test_a_set_scaled_to_0_is_deleted_without_force(ecs: ECSMock, world: Any) ->
     assert deleted["taskSet"]["status"] == "DRAINING"
     ecs.settle()
     assert _sets(world)["taskSets"] == []
-    # Deleting a DRAINING set again answers it as it is.
-    again = _create(world, scale=0.0)
-    world.delete_task_set(cluster="default", service="web", taskSet=again["id"])
+    # Deleting a DRAINING set again answers it as it is (one that holds tasks stays
+    # DRAINING while they stop; one without is gone by the next call).
+    again = _create(world, scale=100.0)
+    ecs.settle()
+    world.delete_task_set(cluster="default", service="web", taskSet=again["id"], force=True)
     twice = world.delete_task_set(cluster="default", service="web", taskSet=again["id"])
     assert twice["taskSet"]["status"] == "DRAINING"
 

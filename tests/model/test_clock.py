@@ -229,3 +229,49 @@ def test_run_until_idle_with_exactly_max_steps_is_fine() -> None:
     assert clock.run_until_idle(max_steps=0) == 0
     assert [label for label, _ in log] == [0, 1, 2]
     assert clock.step() is False
+
+
+def test_run_due_runs_what_is_due_now_and_what_it_schedules_now_but_nothing_later() -> None:
+    clock = SimulatedClock(T0)
+    log: Log = []
+    assert clock.run_due() == 0  # nothing scheduled
+    clock.schedule(recorder(clock, log, 9), after=5)
+    assert clock.run_due() == 0  # nothing due yet: the clock stays
+    assert clock.now == T0
+
+    def parent() -> None:
+        log.append((1, clock.now))
+        clock.schedule(recorder(clock, log, 2), after=0)  # due at once: runs in the same call
+        clock.schedule(recorder(clock, log, 3), after=1)  # later: stays scheduled
+
+    clock.schedule(parent, after=0)
+    cancelled = clock.schedule(recorder(clock, log, 4), after=0)
+    cancelled.cancel()
+    assert clock.run_due() == 2
+    assert log == [(1, T0), (2, T0)]
+    assert clock.now == T0
+    assert clock.peek() == T0 + timedelta(seconds=1)
+    assert clock.run_due() == 0
+
+
+@given(delay_lists, st.integers(min_value=0, max_value=500))
+def test_run_due_is_advance_by_zero(ds: list[int], move: int) -> None:
+    (a, log_a), (b, log_b) = scheduled(ds), scheduled(ds)
+    a.advance(move)
+    b.advance(move)
+    for clock in (a, b):
+        clock.schedule(lambda: None, after=0)
+    assert a.run_due() == b.advance(0)
+    assert (a.now, log_a, len(a)) == (b.now, log_b, len(b))
+
+
+def test_run_due_stops_a_zero_delay_loop_instead_of_hanging() -> None:
+    clock = SimulatedClock(T0)
+
+    def spin() -> None:
+        clock.schedule(spin, after=0)
+
+    clock.schedule(spin, after=0)
+    with pytest.raises(ClockError, match="rescheduling itself"):
+        clock.run_due(max_steps=1000)
+    assert clock.now == T0
