@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ecsmock import _checks as check
 from ecsmock._ids import parse_arn
 from ecsmock.errors import ECSMockError, OptionError
-from ecsmock.model.behaviour import ContainerScript, Match, OutputScript, PullFailure
+from ecsmock.model.behaviour import (
+    ContainerScript,
+    ExecFault,
+    Match,
+    OutputScript,
+    PullFailure,
+)
 from ecsmock.model.tasks.task import SPOT_REASON, StopCode, Task, TaskStatus
 
 if TYPE_CHECKING:
@@ -287,6 +293,33 @@ class Faults:
             raise OptionError(f"provider must be FARGATE or FARGATE_SPOT, not {provider!r}")
         check.count("faults.capacity_unavailable()", "times", times)
         self._world.behaviour.capacity_shortages[provider] = times
+
+    @locked
+    def exec_not_connected(
+        self,
+        *,
+        family: str | None = None,
+        container: str | None = None,
+        image: str | None = None,
+        times: int | None = None,
+    ) -> None:
+        """ECS Exec sessions on matching containers fail: TargetNotConnectedException.
+
+        ECS answers it when the agent cannot reach Session Manager (missing `ssmmessages`
+        permissions on the task role, no route to the endpoint, a read-only root file
+        system), and for a few seconds after the agent starts.
+
+        Args:
+            family: only tasks of this task-definition family (None: any).
+            container: only this container name.
+            image: only containers of this image.
+            times: how many `execute_command` calls fail (None: every one from now on).
+        """
+        where = "faults.exec_not_connected()"
+        check.matching(where, family, container, image)
+        check.count(where, "times", times)
+        match = Match(family=family, container=container, image=image)
+        self._world.behaviour.exec_faults.append(ExecFault(match=match, times=times))
 
     @locked
     def clear(self) -> None:

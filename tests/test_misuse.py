@@ -41,6 +41,8 @@ BAD_CALLS: list[tuple[str, Callable[[Any], Any]]] = [
     ("times", lambda e: e.faults.image_pull_failure(times=1.0)),
     ("container", lambda e: e.faults.unhealthy(container=["app"])),
     ("times", lambda e: e.faults.capacity_unavailable(times=True)),
+    ("times", lambda e: e.faults.exec_not_connected(times=-2)),
+    ("family", lambda e: e.faults.exec_not_connected(family=7)),
     ("exit_code", lambda e: e.faults.exit_container("arn", "app", "x")),
     ("after", lambda e: e.faults.exit_container("arn", "app", 1, after=math.inf)),
     ("reason", lambda e: e.faults.exit_container("arn", "app", 1, reason=5)),

@@ -87,6 +87,14 @@ class PullFailure:
     times: int | None = None
 
 
+@dataclass(slots=True, kw_only=True)
+class ExecFault:
+    """ECS Exec sessions that cannot reach the agent (`times` None: every matching call)."""
+
+    match: Match
+    times: int | None = None
+
+
 @dataclass(slots=True)
 class Behaviour:
     """The rules of one mock: container scripts and pull failures (newest rule wins)."""
@@ -105,6 +113,8 @@ class Behaviour:
     failing_targets: list[Any] = field(default_factory=list)
     # What containers write to their log (read by whatever keeps the logs: moto's Logs).
     outputs: list[OutputScript] = field(default_factory=list)
+    # Containers whose ExecuteCommandAgent does not connect (TargetNotConnectedException).
+    exec_faults: list[ExecFault] = field(default_factory=list)
 
     def script_for(self, family: str, container: str, image: str) -> ContainerScript:
         """The newest script matching the container, else the default."""
@@ -130,6 +140,16 @@ class Behaviour:
                 return script
         return None
 
+    def exec_unreachable(self, family: str, container: str, image: str) -> bool:
+        """Whether an ECS Exec session on this container fails to connect, using one use."""
+        for fault in reversed(self.exec_faults):
+            if fault.times == 0 or not fault.match(family, container, image):
+                continue
+            if fault.times is not None:
+                fault.times -= 1
+            return True
+        return False
+
     def failing_health(self, family: str, container: str, image: str) -> bool:
         """Whether the health check of this container fails."""
         return any(match(family, container, image) for match in self.unhealthy)
@@ -143,6 +163,7 @@ class Behaviour:
         self.hook_handlers.clear()
         self.failing_targets.clear()
         self.outputs.clear()
+        self.exec_faults.clear()
 
     def hook_handler(self, function: str) -> HookHandler | None:
         """The handler standing in for a Lambda function (ARN, name, then "*")."""

@@ -352,3 +352,27 @@ def test_a_service_with_exec_needs_a_task_role(client: Any, ecs: ECSMock) -> Non
     )
     assert answer["service"]["enableExecuteCommand"] is True
     assert ecs.invariants() == []
+
+
+def test_an_agent_that_does_not_connect(client: Any, ecs: ECSMock) -> None:
+    fargate(
+        client,
+        "pair",
+        containers=[{"name": "web", "image": "nginx:1"}, {"name": "log", "image": "fluent:1"}],
+    )
+    arn = run(client, "pair", enableExecuteCommand=True)
+    ecs.advance(60)
+    ecs.faults.exec_not_connected(container="web", times=2)
+    not_connected = (
+        "TargetNotConnectedException",
+        "The execute command failed due to an internal error. Try again later.",
+    )
+    assert refusal(client, arn, container="web") == not_connected
+    assert execute(client, arn, container="log")["containerName"] == "log"
+    assert refusal(client, arn, container="web") == not_connected
+    assert execute(client, arn, container="web")["containerName"] == "web"  # then it connects
+    ecs.faults.exec_not_connected()
+    assert refusal(client, arn, container="log") == not_connected
+    ecs.faults.clear()
+    assert [s.container_name for s in ecs.exec_sessions] == ["log", "web"]
+    assert execute(client, arn, container="log")["containerName"] == "log"

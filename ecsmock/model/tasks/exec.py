@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ecsmock.errors import InvalidParameterException
+from ecsmock.errors import InvalidParameterException, TargetNotConnectedException
 from ecsmock.model.tasks.ops import TASK_NOT_FOUND
 from ecsmock.model.tasks.task import Container, Task
 
@@ -29,6 +29,8 @@ NOT_ENABLED = (
     "run or the execute command agent isn\u2019t running. Wait and try again or run a new task "
     "with execute command enabled and try again."
 )
+# Observed when the agent cannot reach Session Manager (aws/aws-cli#6070, aws/aws-cli#8080).
+NOT_CONNECTED = "The execute command failed due to an internal error. Try again later."
 # Observed for interactive=False (boto/boto3#2822).
 ONLY_INTERACTIVE = "Interactive is the only mode supported currently."
 # Observed for a task id of another length (Mic-U/ecsher#56).
@@ -98,6 +100,10 @@ class ExecOps:
         if not task.enable_execute_command or agent_status(container) != "RUNNING":
             # [O] keidarcy/e1s#206, fabfuel/ecs-deploy#193: not enabled, or agent not running
             raise InvalidParameterException(NOT_ENABLED)
+        behaviour = self.backend.tasks.lifecycle.behaviour
+        if behaviour.exec_unreachable(task.family, container.name, container.spec.image):
+            # [O] aws/aws-cli#6070, aws/aws-cli#8080: a test's `faults.exec_not_connected`
+            raise TargetNotConnectedException(NOT_CONNECTED)
         session = self._open(task, container, command)
         self.sessions.append(session)
         return session
