@@ -20,6 +20,7 @@ from ecsmock._moto.alarms import attach as attach_moto_alarms
 from ecsmock._moto.bridge import attach as attach_moto
 from ecsmock._options import CallRecord, Options, default_start
 from ecsmock._sessions import SessionHelpers
+from ecsmock._user_time import UserTime
 from ecsmock.api import REGISTRY
 from ecsmock.api.events import instance_state_change, service_event, task_state_change
 from ecsmock.clock import DEFAULT_MAX_STEPS
@@ -53,8 +54,7 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
         self._lock = threading.RLock()
         self._world: World | None = None
         self._active = False
-        self._freezer: Any = None
-        self._frozen: Any = None
+        self._user_time = UserTime()
         self.calls: list[CallRecord] = []
 
     # -- activation -----------------------------------------------------------------------
@@ -66,22 +66,10 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
         _patch.install()
         self._new_world()
         _patch.refresh_boto3_default_session()
-        if self.options.sync_wall_clock:
-            self._freeze_wall_clock()
+        self._user_time.start(self.options, self.now())
         _patch.push(self)
         self._active = True
         return self
-
-    def _freeze_wall_clock(self) -> None:
-        import freezegun
-
-        # Tick-less: the user's wall clock moves only when the simulated one does. asyncio
-        # keeps the real monotonic clock, or every `await asyncio.sleep(...)` would hang.
-        try:
-            self._freezer = freezegun.freeze_time(self.now(), real_asyncio=True)
-        except TypeError:  # freezegun < 1.3: no real_asyncio, so asyncio sleeps would hang
-            self._freezer = freezegun.freeze_time(self.now())
-        self._frozen = self._freezer.start()
 
     def _new_world(self) -> None:
         start = self.options.start or default_start()
@@ -129,9 +117,7 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
             return
         _patch.pop(self)
         self._active = False
-        if self._freezer is not None:
-            self._freezer.stop()
-            self._freezer = self._frozen = None
+        self._user_time.stop()
 
     def __enter__(self) -> ECSMock:
         return self.start()
@@ -299,8 +285,7 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
             )
 
     def _follow_clock(self) -> None:
-        if self._frozen is not None:
-            self._frozen.move_to(self.world.clock.now)
+        self._user_time.follow(self.world.clock.now)
 
     # -- answering ------------------------------------------------------------------------
 
@@ -358,6 +343,7 @@ def mock_ecs(
     start: datetime | None = ...,
     timing: str | TimingProfile = ...,
     sync_wall_clock: bool = ...,
+    advance_on_sleep: bool = ...,
     strict: bool = ...,
     max_events: int | None = ...,
     moto_checks: bool = ...,
@@ -374,6 +360,8 @@ def mock_ecs(target: Any = None, /, **options: Any) -> Any:
             datetime; default the wall-clock now at activation, truncated to the second),
             `timing` ("realistic", "instant" or a `TimingProfile`), `sync_wall_clock`
             (keep `datetime.now()` equal to the simulated clock through freezegun),
+            `advance_on_sleep` (`time.sleep(n)` and `asyncio.sleep(n)` advance the
+            simulated clock by `n` seconds instead of waiting, in every thread),
             `strict` (validate every response against the botocore output shape),
             `max_events` (keep only the newest events in `ecs.events`; None: all),
             `moto_checks` (beside moto's `mock_aws`: refuse what moto's state lacks, such

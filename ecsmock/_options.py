@@ -33,6 +33,7 @@ class Options:
     start: datetime | None = None
     timing: str | TimingProfile = "realistic"
     sync_wall_clock: bool = False
+    advance_on_sleep: bool = False
     strict: bool = False
     max_events: int | None = None
     moto_checks: bool = True
@@ -50,7 +51,7 @@ class Options:
                 "start must be an aware datetime (with a tzinfo), e.g. "
                 f"datetime(2026, 1, 1, tzinfo=UTC), not {start!r}"
             )
-        for name in ("sync_wall_clock", "strict", "moto_checks"):
+        for name in ("sync_wall_clock", "advance_on_sleep", "strict", "moto_checks"):
             if not isinstance(getattr(self, name), bool):
                 raise OptionError(f"{name} must be True or False, not {getattr(self, name)!r}")
         resolve(self.timing)

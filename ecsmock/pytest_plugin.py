@@ -28,7 +28,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**options): run the test inside mock_ecs(**options) "
-        "(seed, account_id, start, timing, sync_wall_clock, strict, moto_checks).",
+        "(seed, account_id, start, timing, sync_wall_clock, advance_on_sleep, strict, "
+        "max_events, moto_checks).",
     )
 
 

@@ -266,6 +266,7 @@ def test_account_id_appears_in_arns() -> None:
         ({"timing": None}, "timing must be"),
         ({"strict": "yes"}, "strict must be True or False"),
         ({"sync_wall_clock": 1}, "sync_wall_clock must be True or False"),
+        ({"advance_on_sleep": "yes"}, "advance_on_sleep must be True or False"),
         ({"moto_checks": "no"}, "moto_checks must be True or False"),
         ({"sed": 1}, "unknown option\\(s\\) sed; it takes seed, account_id"),
     ],

@@ -6,6 +6,7 @@ import ast
 import importlib.metadata
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,34 @@ def test_fixtures_yield_the_handle_and_a_client(pytester: pytest.Pytester) -> No
         """
     )
     pytester.runpytest(*RUN).assert_outcomes(passed=4)
+
+
+def test_the_marker_takes_advance_on_sleep_and_pytest_keeps_real_time(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import time
+        from datetime import datetime, timedelta, timezone
+
+        import pytest
+
+        START = datetime(2031, 2, 3, tzinfo=timezone.utc)
+
+        @pytest.mark.ecs_mock(advance_on_sleep=True, sync_wall_clock=True, start=START)
+        def test_an_hour_of_sleep(ecs_mock):
+            time.sleep(3600)
+            assert ecs_mock.now() == START + timedelta(hours=1)
+            assert datetime.now(timezone.utc) == ecs_mock.now()
+        """
+    )
+    began = time.time()
+    reprec = pytester.inline_run(*RUN)
+    reprec.assertoutcome(passed=1)
+    [call] = [r for r in reprec.getreports("pytest_runtest_logreport") if r.when == "call"]
+    # pytest timed the test on the real clock: not an hour, and not in 2031.
+    assert 0 <= call.duration < 5
+    assert began <= call.start <= call.stop <= time.time()
 
 
 def test_the_marker_applies_options_and_activates_a_mock_alone(pytester: pytest.Pytester) -> None:

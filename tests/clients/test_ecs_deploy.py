@@ -4,13 +4,15 @@ ecs-deploy is a widely used deployment tool: it copies a service's task definiti
 new images (sending `taskRoleArn=""` and `executionRoleArn=""` for roles that are not set),
 updates the service and polls DescribeServices until the deployment is done; `run` starts
 one-off tasks with `startedBy="ECS Deploy"`. Each command is driven through click's
-CliRunner with the tool unchanged; its polling `sleep` (imported into `ecs_deploy.cli`)
-advances the simulated clock instead of waiting.
+CliRunner with the tool unchanged. Its polling `sleep` (bound by `from time import sleep`
+when `ecs_deploy.cli` was imported, before any mock started) and its `datetime.now()`
+deadline run on the simulated clock with `advance_on_sleep=True, sync_wall_clock=True`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -25,10 +27,10 @@ ACCOUNT_ARN = "arn:aws:ecs:eu-west-1:123456789012:"
 
 
 @pytest.fixture
-def ecs(monkeypatch: pytest.MonkeyPatch) -> Iterator[ECSMock]:
-    with mock_ecs(strict=True) as mock:
-        # ecs-deploy polls with `sleep(sleep_time)` between DescribeServices calls.
-        monkeypatch.setattr(cli, "sleep", mock.advance)
+def ecs() -> Iterator[ECSMock]:
+    # ecs-deploy polls with `sleep(sleep_time)` between DescribeServices calls, until a
+    # deadline it reads from `datetime.now()`.
+    with mock_ecs(strict=True, advance_on_sleep=True, sync_wall_clock=True) as mock:
         yield mock
 
 
@@ -65,6 +67,8 @@ def images(client: Any, arns: list[str]) -> list[str]:
 def test_deploy_a_new_image(client: Any, ecs: ECSMock) -> None:
     result = ecs_deploy("deploy", "prod", "web", "-i", "app", "nginx:1.27", "--timeout", "600")
     assert result.exit_code == 0, result.output
+    # The duration it reports is read from `datetime.now()`: simulated seconds.
+    assert "Duration: 49 sec" in result.output
     assert "Creating new task definition revision" in result.output
     assert "Successfully created revision: 2" in result.output
     assert "Deployment successful" in result.output
@@ -124,3 +128,16 @@ def test_diff_between_revisions(client: Any) -> None:
     assert result.exit_code == 0, result.output
     assert "nginx:1.26" in result.output
     assert "nginx:1.27" in result.output
+
+
+def test_a_deployment_that_never_completes_times_out_on_the_simulated_clock(
+    client: Any, ecs: ECSMock
+) -> None:
+    ecs.faults.image_pull_failure(image="nginx:broken")
+    began = ecs.now()
+    deploy = ("deploy", "prod", "web", "-i", "app", "nginx:broken", "--ignore-warnings")
+    result = ecs_deploy(*deploy, "--timeout", "300")
+    # It kept polling (every second) until its own deadline, read from `datetime.now()`.
+    assert result.exit_code == 1
+    assert "Deployment failed due to timeout." in result.output
+    assert ecs.now() - began == timedelta(seconds=300)
