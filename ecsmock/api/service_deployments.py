@@ -7,6 +7,7 @@ from typing import Any
 
 from ecsmock.api._params import check_enum, check_max_items, describe, page, with_token
 from ecsmock.api._registry import Body, Params, operation
+from ecsmock.api.express_views import managed_resources
 from ecsmock.api.service_views import brief_view, revision_view, service_deployment_view
 from ecsmock.errors import (
     ConflictException,
@@ -86,7 +87,11 @@ def describe_service_revisions(backend: Backend, params: Params) -> Body:
             failures.append({"arn": arn, "reason": "MISSING"})
         elif arn not in seen:
             seen.add(arn)
-            found.append(revision_view(hit[1], hit[0]))
+            view = revision_view(hit[1], hit[0])
+            managed = managed_resources(backend, hit[0], hit[1])
+            if managed is not None:
+                view["ecsManagedResources"] = managed
+            found.append(view)
     return {"serviceRevisions": found, "failures": failures}
 
 

@@ -135,6 +135,8 @@ def service_view(service: Service, with_tags: bool = False) -> dict[str, Any]:
     out["propagateTags"] = service.propagate_tags
     out["enableExecuteCommand"] = service.enable_execute_command
     out["availabilityZoneRebalancing"] = service.az_rebalancing
+    if service.managed_by is not None:
+        out["resourceManagementType"] = service.managed_by  # an Express service: "ECS"
     return out
 
 

@@ -172,6 +172,9 @@ def _matches(service: Service, params: Params) -> bool:
         revision = service.revision
         if revision is None or revision.launch_type != launch_type:
             return False
+    managed_by = params.get("resourceManagementType")
+    if managed_by is not None and (service.managed_by or "CUSTOMER") != managed_by:
+        return False
     scheduling = params.get("schedulingStrategy")
     return scheduling is None or service.scheduling_strategy == scheduling
 

@@ -32,6 +32,7 @@ from ecsmock.model.clusters.cluster import (
 from ecsmock.model.clusters.ops import ClusterOps
 from ecsmock.model.services.daemon_definitions import DaemonDefinitionStore
 from ecsmock.model.services.daemon_ops import DaemonOps
+from ecsmock.model.services.express_ops import ExpressOps
 from ecsmock.model.services.ops import ServiceOps
 from ecsmock.model.services.task_set_ops import TaskSetOps
 from ecsmock.model.tasks.exec import ExecOps
@@ -111,6 +112,7 @@ class Backend:
         self.tasks.lifecycle.hold = self.managed.hold
         self.daemons = DaemonOps(self, timing)
         self.ecs_exec = ExecOps(self)
+        self.express = ExpressOps(self, timing)
         # Each taggable resource kind registers the resolver of its ARNs here.
         self.taggable: dict[str, TagResolver] = {
             "cluster": self._tagged_cluster,
@@ -266,5 +268,6 @@ class Backend:
             self.managed,
             self.daemon_definitions,
             self.daemons,
+            self.express,
         )
         return out + [problem for part in parts for problem in part.invariants()]

@@ -62,6 +62,10 @@ class TimingProfile:
     # UpdateContainerAgent: each agentUpdateStatus step (PENDING, STAGING, STAGED,
     # UPDATING, UPDATED) follows the previous one this long after [S].
     agent_update_step: float = 10.0
+    # What ECS provisions for an Express service (load balancer, certificate, scaling) is
+    # PROVISIONING this long before it is ACTIVE [S] (an Application Load Balancer takes
+    # minutes to become active).
+    express_provisioning: float = 180.0
     # Seeded jitter as a fraction of each duration (0 = exact, reproducible either way).
     jitter: float = 0.0
 
@@ -96,6 +100,7 @@ INSTANT = TimingProfile(
     instance_terminate=0.0,
     definition_delete=0.0,
     agent_update_step=0.0,
+    express_provisioning=0.0,
 )
 
 

@@ -62,6 +62,18 @@ FARGATE_TD: dict[str, Any] = {
 }
 
 
+INFRA_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ecsInfrastructureRole"
+EXPRESS: dict[str, Any] = {
+    "cluster": "web",
+    "serviceName": "site",
+    "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole",
+    "infrastructureRoleArn": INFRA_ROLE,
+    "primaryContainer": {"image": "nginx:latest"},
+    "networkConfiguration": {"subnets": ["subnet-0a1b2c"], "securityGroups": ["sg-1"]},
+    "tags": [{"key": "team", "value": "payments"}],
+}
+
+
 @dataclass
 class Facts:
     """What `populate` made."""
@@ -82,6 +94,8 @@ class Facts:
     daemon_revision_arns: list[str] = field(default_factory=list)
     # A RUNNING task of `web` run with enableExecuteCommand (container `app`).
     exec_task_arns: list[str] = field(default_factory=list)
+    # The Express service `site` of cluster `web`.
+    express_arn: str = SERVICE_ARN + "site"
     # The BLUE_GREEN service `bg`'s deployment, which pauses at PRE_SCALE_UP.
     paused_arn: str = MISSING_DEPLOYMENT
     hook_id: str = "ecs-pause-x"
@@ -172,6 +186,8 @@ class Facts:
             "capacityProviderArns": [PROVIDER_ARN + "my-mi-provider", "my-mi-provider", "nope"],
             "daemonDeploymentArns": [*self.daemon_deployment_arns, DAEMON_ARN + "/x"],
             "daemonRevisionArns": [*self.daemon_revision_arns, DAEMON_ARN + "/1"],
+            "serviceArn": [self.express_arn, SERVICE_ARN + "api", SERVICE_ARN + "nope"],
+            "infrastructureRoleArn": [INFRA_ROLE],
         }
 
 
@@ -244,6 +260,9 @@ def populate(client: Any) -> Facts:
         _populate_services(client, facts)
     if "ExecuteCommand" in REGISTRY:
         _populate_exec(client, facts)
+    if "CreateExpressGatewayService" in REGISTRY:
+        made = call(client, "CreateExpressGatewayService", EXPRESS)
+        facts.express_arn = made["service"]["serviceArn"]
     facts.tokens += _token(client, "ListClusters", {"maxResults": 1})
     facts.tokens += _token(client, "ListTaskDefinitions", {"maxResults": 1})
     facts.tokens += _token(client, "ListAccountSettings", {"maxResults": 1})
@@ -829,6 +848,33 @@ EXAMPLES: dict[str, Example] = {
     ),
     "DescribeDaemonRevisions": lambda facts: {
         "daemonRevisionArns": [*facts.daemon_revision_arns, DAEMON_ARN + "/1"]
+    },
+    "CreateExpressGatewayService": _(
+        {
+            **EXPRESS,
+            "serviceName": "shop",
+            "healthCheckPath": "/health",
+            "cpu": "512",
+            "memory": "1024",
+            "taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/app",
+            "primaryContainer": {
+                "image": "public.ecr.aws/docker/library/busybox:latest",
+                "containerPort": 8080,
+                "command": ["httpd", "-f", "-p", "8080"],
+                "environment": [{"name": "MODE", "value": "shop"}],
+            },
+            "scalingTarget": {"minTaskCount": 2, "maxTaskCount": 4},
+        }
+    ),
+    "UpdateExpressGatewayService": lambda facts: {
+        "serviceArn": facts.express_arn,
+        "primaryContainer": {"image": "nginx:1.28"},
+        "scalingTarget": {"minTaskCount": 2, "autoScalingMetric": "AVERAGE_MEMORY"},
+    },
+    "DeleteExpressGatewayService": lambda facts: {"serviceArn": facts.express_arn},
+    "DescribeExpressGatewayService": lambda facts: {
+        "serviceArn": facts.express_arn,
+        "include": ["TAGS"],
     },
     "StopServiceDeployment": lambda facts: {
         "serviceDeploymentArn": facts.deployment_arn,

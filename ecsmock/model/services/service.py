@@ -261,6 +261,7 @@ class Service:
     enable_execute_command: bool = False
     az_rebalancing: str = "ENABLED"
     role_arn: str | None = None
+    managed_by: str | None = None  # resourceManagementType: "ECS" for an Express service
     # Scheduler state.
     steady: bool = False
     launch_failures: int = 0  # consecutive tasks that stopped before RUNNING

@@ -204,6 +204,11 @@ def check_network(td: TaskDefinition, network: Network | None) -> None:
         raise InvalidParameterException(
             "Network Configuration is not valid for the given networkMode of this task definition."
         )
+    check_awsvpc(network)
+
+
+def check_awsvpc(network: Network) -> None:
+    """An awsvpcConfiguration's subnets, security groups and public IP setting."""
     if not network.subnets:
         # [M] at least one subnet; text [U]
         raise InvalidParameterException("subnets can not be empty.")
