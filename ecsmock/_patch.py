@@ -8,13 +8,14 @@ as if ecsmock were not there. The answer comes last of all ``before-call`` handl
 own, on any of ``before-call``, ``before-call.ecs`` or the operation, run first and see every
 call; one that returns a response, as botocore's Stubber does, answers instead). Two more
 entries mix a small class into ECS clients (so an answer can follow the client's own
-response parsing) and let `has_hooks()` probe a session. Waiters of ECS clients sleep on
-the simulated clock.
+response parsing) and let `has_hooks()` probe a session. Waiters of ECS clients, botocore's
+and aiobotocore's, sleep on the simulated clock.
 
 Importing ecsmock does not import botocore (the pytest plugin is loaded by every pytest run
 in an environment where ecsmock is installed). When botocore is not loaded yet, `install()`
 puts a finder on ``sys.meta_path`` that patches ``botocore.handlers`` and ``botocore.waiter``
-right after they are first imported, which is before any botocore session can exist.
+(and ``aiobotocore.waiter``) right after they are first imported, which is before any
+botocore session can exist.
 """
 
 from __future__ import annotations
@@ -202,6 +203,15 @@ def _wait(self: Any, **kwargs: Any) -> None:
         _LOCAL.waiting_on = before
 
 
+async def _aio_sleep(self: Any, seconds: float) -> None:
+    # aiobotocore's waiters (asyncio's and anyio's) sleep through `_sleep` between polls.
+    mock = current()
+    if mock is not None and _is_ecs_waiter(self):
+        mock.advance(seconds)
+        seconds = 0  # still one turn of the event loop
+    await type(self)._ecsmock_real_sleep(self, seconds)
+
+
 # -- installing ---------------------------------------------------------------------------
 
 
@@ -251,9 +261,22 @@ def _patch_waiter(waiter: Any) -> None:
         waiter.time = _WaiterTime()
 
 
+def _patch_aio_waiter(waiter: Any) -> None:
+    for name in ("AIOWaiter", "AnyioWaiter"):  # marked per class, as `_patch_waiter` does
+        cls = getattr(waiter, name, None)
+        if cls is None or "_sleep" not in vars(cls):
+            continue
+        if "_ecsmock_real_sleep" not in vars(cls):
+            cls._ecsmock_real_sleep = cls._sleep
+            cls._sleep = _aio_sleep
+        elif _is_ours(vars(cls)["_sleep"]) and vars(cls)["_sleep"] is not _aio_sleep:
+            cls._sleep = _aio_sleep
+
+
 _PATCHES: dict[str, Callable[[ModuleType], None]] = {
     "botocore.handlers": _patch_handlers,
     "botocore.waiter": _patch_waiter,
+    "aiobotocore.waiter": _patch_aio_waiter,
 }
 
 
