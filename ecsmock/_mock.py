@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar, overload
 
 from ecsmock import _patch
+from ecsmock import _publish as publish
 from ecsmock._deployments import DeploymentHelpers
-from ecsmock._events import EventLog, task_event_builder
+from ecsmock._events import EventLog
 from ecsmock._faults import Faults, OutputHelpers, script_container
 from ecsmock._ids import IdGenerator
 from ecsmock._instances import InstanceHelpers
@@ -20,9 +21,9 @@ from ecsmock._moto.alarms import attach as attach_moto_alarms
 from ecsmock._moto.bridge import attach as attach_moto
 from ecsmock._options import CallRecord, Options, default_start
 from ecsmock._sessions import SessionHelpers
+from ecsmock._timeline import LINES, Timeline
 from ecsmock._user_time import UserTime
 from ecsmock.api import REGISTRY
-from ecsmock.api.events import instance_state_change, service_event, task_state_change
 from ecsmock.clock import DEFAULT_MAX_STEPS
 from ecsmock.errors import (
     ECSMockError,
@@ -33,12 +34,12 @@ from ecsmock.errors import (
     UnsupportedOperationError,
 )
 from ecsmock.model.backend import Backend
-from ecsmock.model.capacity.instance import ContainerInstance
-from ecsmock.model.tasks.task import Task
 from ecsmock.model.timing import TimingProfile, resolve
 from ecsmock.model.world import World
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Lists that each get every mock started from now on (the pytest plugin's, per test).
+WATCHERS: list[list[ECSMock]] = []
 
 
 class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers):
@@ -69,12 +70,15 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
         self._user_time.start(self.options, self.now())
         _patch.push(self)
         self._active = True
+        for seen in WATCHERS:
+            seen.append(self)
         return self
 
     def _new_world(self) -> None:
         start = self.options.start or default_start()
         self._world = World(seed=self.options.seed, start=start, timing=self.timing)
         self._world.events = EventLog(self.options.max_events, self._lock)
+        self._timeline = Timeline(self._lock)
         self._world.on_new_backend = self._wire_backend
         attach_moto(self._world, self.options.moto_checks)
         attach_moto_alarms(self._world, self.options.account_id)
@@ -84,32 +88,7 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
         self.faults = Faults(self._world, self.options.account_id, self._lock)
 
     def _wire_backend(self, backend: Backend) -> None:
-        world = self._world
-        assert world is not None
-        account, region, events = backend.account, backend.region, world.events
-
-        def publish(task: Task) -> None:
-            event_id = self._event_ids.uuid()
-            now = world.clock.now
-            events.append_lazy(
-                task_event_builder(task_state_change, task, event_id, account, region, now)
-            )
-
-        backend.tasks.publish = publish
-
-        def publish_service(detail_type: str, arn: str, detail: dict[str, Any]) -> None:
-            event_id = self._event_ids.uuid()
-            now = world.clock.now
-            events.append(service_event(detail_type, arn, detail, event_id, account, region, now))
-
-        backend.services.publish = publish_service
-
-        def publish_instance(instance: ContainerInstance) -> None:
-            event_id = self._event_ids.uuid()
-            now = world.clock.now
-            events.append(instance_state_change(instance, event_id, account, region, now))
-
-        backend.container_instances.publish = publish_instance
+        publish.wire(backend, self.world, self._event_ids, self._timeline)
 
     def stop(self) -> None:
         """Deactivate; the world stays readable (`events`, `calls`, `now()`)."""
@@ -284,6 +263,23 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
                 sigterm_exit_code=sigterm_exit_code,
             )
 
+    def timeline(self, limit: int = LINES) -> str:
+        """What happened, one line each, oldest first, at most the newest `limit` lines.
+
+        The calls answered, task state changes, services' EventBridge events and service
+        event messages, each line starting with the simulated time (HH:MM:SS). The pytest
+        plugin attaches this text to the report of a failing test.
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise OptionError(f"timeline: limit must be an int >= 1, not {limit!r}")
+        if self._world is None:
+            return ""
+        return self._timeline.text(limit)
+
+    def _record(self, line: list[Any], call: CallRecord) -> None:
+        self.calls.append(call)
+        self._timeline.answered(line, call)
+
     def _follow_clock(self) -> None:
         self._user_time.follow(self.world.clock.now)
 
@@ -314,10 +310,11 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
             world.clock.run_due()
             request_id = self._request_ids.uuid()
             now = world.clock.now
+            line = self._timeline.call(name, params, now)
             try:
                 body = handler(backend, params)
             except ServiceError as err:
-                self.calls.append(CallRecord(name, region, params, now, err.code))
+                self._record(line, CallRecord(name, region, params, now, err.code))
                 return wire.error(operation_model, err, request_id, now, region)
             except ECSMockError:
                 raise  # library misuse or a feature not modelled: say so, never a 500
@@ -325,11 +322,11 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
                 if self.options.strict:
                     raise
                 fault = ServerException("Service encountered an unexpected error.")
-                self.calls.append(CallRecord(name, region, params, now, fault.code))
+                self._record(line, CallRecord(name, region, params, now, fault.code))
                 return wire.error(operation_model, fault, request_id, now, region)
             if self.options.strict:
                 wire.validate(operation_model, body)
-            self.calls.append(CallRecord(name, region, params, now, None))
+            self._record(line, CallRecord(name, region, params, now, None))
             return wire.success(operation_model, body, request_id, now, region, timestamp_parser)
 
 

@@ -1,4 +1,8 @@
-"""pytest plugin: the `ecs_mock` and `ecs_client` fixtures and the `ecs_mock` marker.
+"""pytest plugin: the `ecs_mock` and `ecs_client` fixtures, the `ecs_mock` marker, timelines.
+
+The report of a failing test during which a mock was active (the fixture, the marker or
+`mock_ecs()` inside the test) gets an "ecsmock timeline" section: `ECSMock.timeline()`.
+The ini option ``ecsmock_timeline = false`` turns that off.
 
 pytest loads this module (entry point ``pytest11``) in every run where ecsmock is
 installed, so only pytest is imported at module level. ecsmock itself is imported when
@@ -9,7 +13,7 @@ run are answered while a mock is active.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,6 +23,21 @@ if TYPE_CHECKING:
 
 DEFAULT_REGION = "us-east-1"
 MARKER = "ecs_mock"
+TIMELINE_INI = "ecsmock_timeline"
+SECTION = "ecsmock timeline"
+# The mocks active during a test, and whether its report has its timeline already.
+_SEEN = pytest.StashKey[list["ECSMock"]]()
+_SHOWN = pytest.StashKey[bool]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Declare the ini option that turns the timeline of failing tests off."""
+    parser.addini(
+        TIMELINE_INI,
+        type="bool",
+        default=True,
+        help="attach the ecsmock timeline to the report of a failing test (default true)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -70,3 +89,39 @@ def _ecs_mock_marker(request: pytest.FixtureRequest) -> None:
     """A test marked `@pytest.mark.ecs_mock` runs inside a mock even without the fixture."""
     if request.node.get_closest_marker(MARKER) is not None:
         request.getfixturevalue("ecs_mock")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
+    """Watch the mocks a test runs with: active when it starts, or started during it."""
+    if not item.config.getini(TIMELINE_INI):
+        yield
+        return
+    from ecsmock import _mock, _patch
+
+    seen: list[ECSMock] = list(_patch._STACK)
+    item.stash[_SEEN] = seen
+    _mock.WATCHERS.append(seen)
+    try:
+        yield
+    finally:
+        # By identity: lists equal in value are other tests' (pytester runs nest).
+        _mock.WATCHERS[:] = [w for w in _mock.WATCHERS if w is not seen]
+        del item.stash[_SEEN]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, Any, None]:
+    """Attach the timeline of each watched mock to the test's first failing report."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    seen = item.stash.get(_SEEN, None)
+    if not report.failed or not seen or item.stash.get(_SHOWN, False):
+        return
+    item.stash[_SHOWN] = True
+    mocks = list(dict.fromkeys(seen))  # each once, in the order they started
+    for number, mock in enumerate(mocks, 1):
+        text = mock.timeline()
+        if text:
+            title = SECTION if len(mocks) == 1 else f"{SECTION} (mock {number} of {len(mocks)})"
+            report.sections.append((title, text))

@@ -6,6 +6,7 @@ Behaviour reference 7.3, 7.6, 7.9, 7.11 and 15. `ServiceOps` takes these methods
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ecsmock.model.services import service as sv
@@ -34,6 +35,7 @@ class DeploymentFlow:
     staged: StagedFlow
     alarms: AlarmMonitor
     publish: ServicePublisher | None
+    note: Callable[[Service, str], None] | None
 
     # -- deployments ----------------------------------------------------------------------
 
@@ -205,6 +207,8 @@ class DeploymentFlow:
     def add_event(self, service: Service, message: str) -> None:
         """A service event (`service.events`)."""
         service.add_event(self.backend.ids.uuid(), self.backend.clock.now, message)
+        if self.note is not None:
+            self.note(service, message)
 
     def service_action(
         self, service: Service, event_type: str, name: str, reason: str | None = None

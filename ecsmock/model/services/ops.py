@@ -7,6 +7,7 @@ its deployments, events and ServiceDeployment records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -67,6 +68,8 @@ class ServiceOps(DeploymentFlow):
         self.alarms = AlarmMonitor(self, backend.tasks.lifecycle.behaviour.alarms)
         self.targets = TargetHealth(self)
         self.publish: ServicePublisher | None = None
+        # Told of each service event message as it is recorded (the mock's timeline).
+        self.note: Callable[[Service, str], None] | None = None
         self.principal = f"arn:aws:iam::{backend.account}:root"
         tasks = backend.tasks
         tasks.service_hook = self.scheduler.task_changed
