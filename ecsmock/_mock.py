@@ -38,8 +38,8 @@ from ecsmock.model.timing import TimingProfile, resolve
 from ecsmock.model.world import World
 
 F = TypeVar("F", bound=Callable[..., Any])
-# Lists that each get every mock started from now on (the pytest plugin's, per test).
-WATCHERS: list[list[ECSMock]] = []
+# Told of every mock started from now on (the pytest plugin's, one per running test).
+WATCHERS: list[Callable[[ECSMock], None]] = []
 
 
 class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers):
@@ -70,8 +70,8 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
         self._user_time.start(self.options, self.now())
         _patch.push(self)
         self._active = True
-        for seen in WATCHERS:
-            seen.append(self)
+        for watcher in WATCHERS:
+            watcher(self)
         return self
 
     def _new_world(self) -> None:

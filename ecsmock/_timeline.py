@@ -54,10 +54,9 @@ def _call_line(entry: list[Any]) -> str:
 
 
 def _task_line(entry: tuple[Any, ...]) -> str:
-    _, task_id, definition, last_status, desired, stop_code, reason = entry
+    _, task_id, family, revision, last_status, desired, stop_code, reason = entry
     last = str(last_status)
-    family = f"{definition.family}:{definition.revision}"
-    line = f"task {task_id[:8]} ({family}) {last}, desired {desired}"
+    line = f"task {task_id[:8]} ({family}:{revision}) {last}, desired {desired}"
     # Why it stops: once when it is asked to, and when it has stopped.
     if stop_code is not None and last not in _STOPPING:
         line += f": {stop_code}"
@@ -99,7 +98,8 @@ class Timeline:
         entry = (
             None,
             task.id,
-            task.definition,
+            task.definition.family,
+            task.definition.revision,
             task.last_status,
             task.desired_status,
             task.stop_code,

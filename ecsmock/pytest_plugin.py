@@ -13,6 +13,8 @@ run are answered while a mock is active.
 
 from __future__ import annotations
 
+import weakref
+from collections import deque
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -20,14 +22,44 @@ import pytest
 
 if TYPE_CHECKING:
     from ecsmock import ECSMock
+    from ecsmock._timeline import Timeline
 
 DEFAULT_REGION = "us-east-1"
 MARKER = "ecs_mock"
 TIMELINE_INI = "ecsmock_timeline"
 SECTION = "ecsmock timeline"
+SHOWN = 4  # the timelines of the last mocks of a test at most (a test may make hundreds)
 # The mocks active during a test, and whether its report has its timeline already.
-_SEEN = pytest.StashKey[list["ECSMock"]]()
+_SEEN = pytest.StashKey["_Seen"]()
 _SHOWN = pytest.StashKey[bool]()
+
+
+class _Seen:
+    """The mocks a test ran with: the last `SHOWN`, held weakly, with their timelines.
+
+    A mock that is gone by the time of the report (`with mock_ecs():` inside the test)
+    still has its timeline told; one still alive tells its current one (after `reset()`).
+    """
+
+    def __init__(self, active: list[ECSMock]) -> None:
+        self.mocks: deque[tuple[weakref.ref[ECSMock], Timeline]] = deque(maxlen=SHOWN)
+        self.started = 0
+        for mock in active:
+            self.add(mock)
+
+    def add(self, mock: ECSMock) -> None:
+        """A mock started (or was active when the test began)."""
+        if all(ref() is not mock for ref, _ in self.mocks):
+            self.mocks.append((weakref.ref(mock), mock._timeline))
+            self.started += 1
+
+    def timelines(self) -> list[str]:
+        """The timeline of each, oldest mock first."""
+        out = []
+        for ref, timeline in self.mocks:
+            mock = ref()
+            out.append(timeline.text() if mock is None else mock.timeline())
+        return out
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -99,14 +131,14 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
         return
     from ecsmock import _mock, _patch
 
-    seen: list[ECSMock] = list(_patch._STACK)
+    seen = _Seen(list(_patch._STACK))
     item.stash[_SEEN] = seen
-    _mock.WATCHERS.append(seen)
+    watcher = seen.add
+    _mock.WATCHERS.append(watcher)
     try:
         yield
     finally:
-        # By identity: lists equal in value are other tests' (pytester runs nest).
-        _mock.WATCHERS[:] = [w for w in _mock.WATCHERS if w is not seen]
+        _mock.WATCHERS[:] = [w for w in _mock.WATCHERS if w is not watcher]
         del item.stash[_SEEN]
 
 
@@ -116,12 +148,11 @@ def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, Any, None]:
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
     seen = item.stash.get(_SEEN, None)
-    if not report.failed or not seen or item.stash.get(_SHOWN, False):
+    if not report.failed or seen is None or not seen.mocks or item.stash.get(_SHOWN, False):
         return
     item.stash[_SHOWN] = True
-    mocks = list(dict.fromkeys(seen))  # each once, in the order they started
-    for number, mock in enumerate(mocks, 1):
-        text = mock.timeline()
+    first = seen.started - len(seen.mocks) + 1
+    for number, text in enumerate(seen.timelines(), first):
         if text:
-            title = SECTION if len(mocks) == 1 else f"{SECTION} (mock {number} of {len(mocks)})"
+            title = SECTION if seen.started == 1 else f"{SECTION} (mock {number} of {seen.started})"
             report.sections.append((title, text))

@@ -42,3 +42,15 @@ def client(ecs: ECSMock) -> Any:
     import boto3
 
     return boto3.client("ecs", region_name=REGION)
+
+
+@pytest.fixture
+def pytester(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """pytest's `pytester`, its runs without pytest-benchmark where that is installed.
+
+    Under pytest-xdist, pytest-benchmark warns in every pytest run of a worker (it sees
+    ``PYTEST_XDIST_WORKER``), and the runs of the tests here turn warnings into errors.
+    pytester drops ``PYTEST_ADDOPTS`` when it is made; this sets it for its runs.
+    """
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:benchmark")
+    return pytester

@@ -259,7 +259,7 @@ def test_the_plugin_module_imports_only_pytest() -> None:
             roots |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             roots.add((node.module or "").split(".")[0])
-    assert roots == {"__future__", "collections", "typing", "pytest"}
+    assert roots == {"__future__", "collections", "typing", "weakref", "pytest"}
 
 
 def test_the_entry_point_is_registered() -> None:

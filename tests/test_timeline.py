@@ -186,3 +186,33 @@ def test_two_mocks_in_one_failing_test_get_a_section_each(pytester: pytest.Pytes
             "* call CreateCluster(clusterName=two) -> ok",
         ]
     )
+
+
+def test_of_many_mocks_in_a_failing_test_the_last_four_are_shown(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        from ecsmock import mock_ecs
+
+        def test_many():
+            for i in range(6):
+                with mock_ecs():
+                    boto3.client("ecs", region_name="eu-west-1").create_cluster(clusterName=f"c{i}")
+            assert False
+        """
+    )
+    result = pytester.runpytest(*RUN)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert out.count("ecsmock timeline") == 4
+    assert "clusterName=c1)" not in out
+    result.stdout.fnmatch_lines(
+        [
+            "*- ecsmock timeline (mock 3 of 6) -*",
+            "* call CreateCluster(clusterName=c2) -> ok",
+            "*- ecsmock timeline (mock 6 of 6) -*",
+            "* call CreateCluster(clusterName=c5) -> ok",
+        ]
+    )
