@@ -118,6 +118,10 @@ def _local_tz() -> tuple[Any, tzinfo | None]:
     return found[1], found[2]
 
 
+# The zone of the conversion in progress (`_convert` looks it up once per response).
+_ZONE: list[tuple[Any, tzinfo | None]] = []
+
+
 def _timestamp(value: Any) -> Any:
     """Exactly what botocore's JSON parser makes of an epoch timestamp.
 
@@ -127,7 +131,7 @@ def _timestamp(value: Any) -> Any:
     zone attached. No memo: nothing made for one mock may outlive it.
     """
     if type(value) is float or type(value) is int:
-        zone, fixed = _local_tz()
+        zone, fixed = _ZONE[0] if _ZONE else _local_tz()
         try:
             if fixed is not None:
                 return datetime.fromtimestamp(value, fixed).replace(tzinfo=zone)
@@ -233,7 +237,11 @@ def _convert(
         stamp = _timestamp if timestamp_parser is None else timestamp_parser
         _FIXERS[key] = None if shape is None else _fixer(shape, {}, stamp)
     fix = _FIXERS[key]
-    return body if fix is None else fix(body)
+    if fix is None:
+        return body
+    _ZONE[:] = [_local_tz()]
+    fixed: dict[str, Any] = fix(body)
+    return fixed
 
 
 _LAST_DATE: list[tuple[datetime, str]] = []

@@ -86,7 +86,7 @@ def _run_request(params: Params) -> RunRequest:
         group=params.get("group"),
         started_by=params.get("startedBy"),
         overrides=overrides,
-        overrides_size=len(json.dumps(overrides, separators=(",", ":"))),
+        overrides_size=len(json.dumps(overrides, separators=(",", ":"))) if overrides else 2,
         container_overrides=_container_overrides(overrides),
         task_cpu=overrides.get("cpu"),
         task_memory=overrides.get("memory"),
