@@ -213,9 +213,9 @@ class ExpressOps:
         The default VPC's subnets, a security group of the service's own, port 80 and a log
         group of the service's own.
         """
-        subnets = config.subnets or tuple(self.backend.outside.default_subnets())
+        subnets = config.subnets
         if not subnets:
-            # No default VPC is known here (plain mock): two placeholder subnets [S].
+            # ecsmock knows no default VPC: two placeholder subnets stand for its own [S].
             subnets = tuple(f"subnet-{self.backend.ids.hex32()[:17]}" for _ in "ab")
         groups = config.security_groups or (managed.service_group,)
         container = filled_container(config.container, managed.log_group)

@@ -39,10 +39,6 @@ class Outside:
             InvalidParameterException: with ECS's text, when it does.
         """
 
-    def default_subnets(self) -> list[str]:
-        """The default VPC's subnets (where ECS puts an Express service), none if unknown."""
-        return []
-
     def zone(self, subnet: str) -> str | None:
         """The availability zone of a subnet, or None when it is not known here."""
         return None
