@@ -121,16 +121,24 @@ class Timeline:
         self.recorded += 1
 
     def text(self, limit: int = LINES) -> str:
-        """The newest `limit` lines, oldest first; a first line says what was left out."""
+        """The newest `limit` lines, oldest first; a first line says what was left out.
+
+        That line, too, starts with a time: the time of the oldest line shown.
+        """
         with self._lock:
             entries = list(self._entries)
             recorded = self.recorded
-        lines = [f"{at:%H:%M:%S} {_line(kind, data)}" for at, kind, data in entries]
-        left_out = recorded - len(lines)
-        if len(lines) > limit or left_out > 0:
-            keep = min(limit - 1, len(lines))
-            left_out += len(lines) - keep
-            lines = [f"({left_out} earlier lines left out)", *lines[len(lines) - keep :]]
+        left_out = recorded - len(entries)
+        if len(entries) > limit or left_out > 0:
+            keep = min(limit - 1, len(entries))
+            left_out += len(entries) - keep
+            entries = entries[len(entries) - keep :]
+            at = entries[0][0] if entries else None
+            note = f"({left_out} earlier lines left out)"
+            lines = [note if at is None else f"{at:%H:%M:%S} {note}"]
+        else:
+            lines = []
+        lines += [f"{at:%H:%M:%S} {_line(kind, data)}" for at, kind, data in entries]
         return "\n".join(lines)
 
 

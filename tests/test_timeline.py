@@ -84,11 +84,11 @@ def test_the_newest_lines_only_and_a_line_saying_how_many_were_left_out() -> Non
         with pytest.raises(OptionError, match="limit must be an int >= 1"):
             ecs.timeline(limit=0)
     assert len(lines) == 200
-    assert lines[0] == "(51 earlier lines left out)"
+    assert lines[0] == "12:00:00 (51 earlier lines left out)"
     assert lines[1] == "12:00:00 call CreateCluster(clusterName=c51) -> ok"
     assert lines[-1] == "12:00:00 call CreateCluster(clusterName=c249) -> ok"
     assert few == [
-        "(248 earlier lines left out)",
+        "12:00:00 (248 earlier lines left out)",
         "12:00:00 call CreateCluster(clusterName=c248) -> ok",
         "12:00:00 call CreateCluster(clusterName=c249) -> ok",
     ]
