@@ -113,6 +113,7 @@ class TaskStore:
     ) -> None:
         self.region = region
         self._arn = arn
+        self._task_prefix = arn("task/")
         self.ids = ids
         self.clock = clock
         self.by_id: dict[str, Task] = {}
@@ -283,7 +284,7 @@ class TaskStore:
         if ref.startswith("arn:"):
             # Only this account's and region's tasks; long (`task/<cluster>/<id>`) or
             # legacy (`task/<id>`) form.
-            prefix = self._arn("task/")
+            prefix = self._task_prefix
             path = ref[len(prefix) :].split("/") if ref.startswith(prefix) else []
             if not 1 <= len(path) <= 2 or (len(path) == 2 and path[0] != cluster):
                 return None
