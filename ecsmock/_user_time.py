@@ -16,7 +16,8 @@ local variable, a closure, a default argument, an object's attribute, a
 The replacements ask the innermost active mock at each call: with `advance_on_sleep` it
 advances its clock, under its lock, by the sleep's own length (one sleep after another, in
 whichever thread or task); otherwise they sleep for real. pytest's own modules, asyncio's
-internals and ecsmock keep the real functions.
+internals and ecsmock keep the real functions, and a ``time.sleep`` called from the
+standard library's own polling (`subprocess`, `multiprocessing`) sleeps for real.
 """
 
 from __future__ import annotations
@@ -39,8 +40,15 @@ if TYPE_CHECKING:
 # A replacement carries the function it stands in for (found again by a later import of
 # ecsmock, which must never take a replacement for the real function).
 _REAL = "_ecsmock_real"
-# Modules whose sleeps stay real: pytest's, asyncio's event loop internals, ecsmock's own.
+# Modules whose references to the sleeps are left alone: pytest's, asyncio's event loop
+# internals, ecsmock's own.
 _KEEP_REAL = ("ecsmock", "_pytest", "pytest", "pluggy", "asyncio.", "freezegun")
+# Callers whose sleeps stay real even through ``time.sleep``: the standard library modules
+# that poll with it while they wait for a process or a worker
+# (`subprocess.Popen.wait(timeout=...)` would otherwise spin, the simulated clock racing
+# ahead), and pytest. A sleep passed to a thread or an executor (whose caller is
+# `threading` or `concurrent.futures`) is the user's own, and advances the clock.
+_REAL_FOR = ("subprocess", "multiprocessing", "asyncore", "_pytest", "pytest", "pluggy")
 # Modules that keep the real time functions under `sync_wall_clock`: pytest times the tests.
 # (freezegun's own `ignore` would not do: it looks for them up the stack of every caller,
 # and a test function is always a few frames below pytest's.)
@@ -70,13 +78,18 @@ def _seconds(value: object) -> float | None:
     return float(whole) if whole >= 0 else None
 
 
+def _for_real(caller: Any) -> bool:
+    name = caller.f_globals.get("__name__") if caller is not None else None
+    return isinstance(name, str) and name.startswith(_REAL_FOR)
+
+
 def sleep(seconds: float) -> None:
     """``time.sleep`` under `advance_on_sleep`: the simulated clock moves, nobody waits."""
     mock = _sleeper()
     length = None if mock is None else _seconds(seconds)
-    if mock is None or length is None:
-        REAL_SLEEP(seconds)  # no such mock, or a value the real sleep refuses
-        return
+    if mock is None or length is None or _for_real(sys._getframe(1)):
+        REAL_SLEEP(seconds)  # no such mock, a value the real sleep refuses, or a caller
+        return  # of the standard library's that waits for something real
     # No real `sleep(0)` to give the GIL away: it costs milliseconds on a busy machine,
     # and other threads get their turn at the interpreter's switch interval anyway.
     mock.advance(length)
@@ -90,6 +103,8 @@ async def async_sleep(delay: float, result: Any = None) -> Any:
     mock = _sleeper()
     real = _real_async_sleep()
     finite = isinstance(delay, int | float) and math.isfinite(delay)
+    # No caller check here: a coroutine run as a task has asyncio's frames as its caller,
+    # and asyncio's own internals sleep through `asyncio.tasks.sleep`, never replaced.
     if mock is not None and finite:
         mock.advance(max(float(delay), 0.0))
         delay = 0  # one turn of the event loop, as `await asyncio.sleep(0)`

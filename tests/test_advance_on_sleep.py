@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import subprocess
 import sys
 import threading
 import time
@@ -19,6 +21,7 @@ START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 # Kept in a tuple: a module global bound to them would be swapped too while a mock is active.
 REAL = (time.sleep, asyncio.sleep)
 REAL_SLEEP, REAL_ASYNC_SLEEP = REAL
+WALL_CLOCK = (time.perf_counter,)  # freezegun freezes `time.perf_counter` itself
 
 
 def at(seconds: float) -> datetime:
@@ -145,6 +148,34 @@ def test_a_rebinding_made_while_active_is_kept() -> None:
         assert module.sleep is mine
     finally:
         del sys.modules[module.__name__]
+
+
+@pytest.mark.parametrize("sync_wall_clock", [False, True])
+def test_the_standard_librarys_own_polling_sleeps_for_real(sync_wall_clock: bool) -> None:
+    # `Popen.wait(timeout=...)` polls with `time.sleep`: advancing instead would spin, race
+    # the simulated clock ahead, and (with a frozen monotonic clock) time out at once.
+    with mock_ecs(advance_on_sleep=True, sync_wall_clock=sync_wall_clock, start=START) as ecs:
+        began = WALL_CLOCK[0]()
+        done = subprocess.run([sys.executable, "-c", "import time; time.sleep(0.3)"], timeout=60)
+        assert done.returncode == 0
+        assert WALL_CLOCK[0]() - began >= 0.3
+        assert ecs.now() == START
+
+
+def test_a_sleep_handed_to_a_thread_or_an_executor_is_the_users_own() -> None:
+    with mock_ecs(advance_on_sleep=True, start=START) as ecs:
+        thread = threading.Thread(target=time.sleep, args=(20,))
+        thread.start()
+        thread.join(timeout=10)
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(time.sleep, 30).result(timeout=10)
+
+        async def in_the_loop() -> None:
+            await asyncio.get_running_loop().run_in_executor(None, time.sleep, 40)
+            await asyncio.gather(asyncio.sleep(50), asyncio.sleep(60))
+
+        asyncio.run(in_the_loop())
+        assert ecs.now() == at(200)
 
 
 def test_each_thread_sleeps_advance_the_clock_one_after_another() -> None:
