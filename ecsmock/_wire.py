@@ -120,6 +120,10 @@ def _local_tz() -> tuple[Any, tzinfo | None]:
 
 # The zone of the conversion in progress (`_convert` looks it up once per response).
 _ZONE: list[tuple[Any, tzinfo | None]] = []
+# The timestamps of the conversion in progress, by epoch value: a response's tasks share
+# their instants (one simulated clock), and datetimes are immutable. Emptied after each
+# response, so nothing made for one call outlives it.
+_SEEN: dict[float | int, datetime] = {}
 
 
 def _timestamp(value: Any) -> Any:
@@ -128,16 +132,24 @@ def _timestamp(value: Any) -> Any:
     botocore's `datetime.fromtimestamp(value, tzlocal())` runs dateutil's `fromutc` in
     Python (a dozen datetime operations); in a zone without daylight saving that is the
     time at the zone's one offset, which C makes at a tenth of the cost, with the same
-    zone attached. No memo: nothing made for one mock may outlive it.
+    zone attached. Within one response an instant is converted once (`_SEEN`, emptied after
+    each response: nothing made for one call outlives it).
     """
     if type(value) is float or type(value) is int:
+        seen = _SEEN.get(value)
+        if seen is not None:
+            return seen
         zone, fixed = _ZONE[0] if _ZONE else _local_tz()
         try:
             if fixed is not None:
-                return datetime.fromtimestamp(value, fixed).replace(tzinfo=zone)
-            return datetime.fromtimestamp(value, zone)
+                made = datetime.fromtimestamp(value, fixed).replace(tzinfo=zone)
+            else:
+                made = datetime.fromtimestamp(value, zone)
         except (OSError, OverflowError, ValueError):  # out of the platform's range
             pass
+        else:
+            _SEEN[value] = made
+            return made
     return _parser()._timestamp_parser(value)
 
 
@@ -240,7 +252,10 @@ def _convert(
     if fix is None:
         return body
     _ZONE[:] = [_local_tz()]
-    fixed: dict[str, Any] = fix(body)
+    try:
+        fixed: dict[str, Any] = fix(body)
+    finally:
+        _SEEN.clear()
     return fixed
 
 
