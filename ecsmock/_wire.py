@@ -120,9 +120,7 @@ def _local_tz() -> tuple[Any, tzinfo | None]:
 
 # The zone of the conversion in progress (`_convert` looks it up once per response).
 _ZONE: list[tuple[Any, tzinfo | None]] = []
-# The timestamps of the conversion in progress, by epoch value: a response's tasks share
-# their instants (one simulated clock), and datetimes are immutable. Emptied after each
-# response, so nothing made for one call outlives it.
+# The conversion in progress's timestamps by epoch value (its tasks share the clock's instants).
 _SEEN: dict[float | int, datetime] = {}
 
 
@@ -132,8 +130,7 @@ def _timestamp(value: Any) -> Any:
     botocore's `datetime.fromtimestamp(value, tzlocal())` runs dateutil's `fromutc` in
     Python (a dozen datetime operations); in a zone without daylight saving that is the
     time at the zone's one offset, which C makes at a tenth of the cost, with the same
-    zone attached. Within one response an instant is converted once (`_SEEN`, emptied after
-    each response: nothing made for one call outlives it).
+    zone attached. An instant is made once per response (`_SEEN`, emptied after each one).
     """
     if type(value) is float or type(value) is int:
         seen = _SEEN.get(value)
