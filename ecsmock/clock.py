@@ -22,6 +22,10 @@ DEFAULT_MAX_STEPS = 100_000
 # (weeks of services replacing tasks) never trips the guard, work that reschedules itself
 # without the clock moving on does.
 RUNAWAY_WINDOW = timedelta(seconds=1)
+_ZERO = timedelta(0)
+# The longest delay in seconds `schedule` takes without the general checks (the most a
+# timedelta holds); longer, odd or bad ones go through `_as_delta`.
+_FAST_MAX = 999_999_999 * 86_400.0
 
 
 @dataclass(order=True, slots=True)
@@ -85,6 +89,10 @@ def _describe(item: Scheduled) -> str:
 class SimulatedClock:
     """Simulated time: an event heap of (due, seq, action).
 
+    The heap holds ``(due, seq, Scheduled)`` tuples: they compare in C (an instant, then
+    the insertion number, never equal), where comparing the handles themselves would call
+    Python code a dozen times per push or pop.
+
     Args:
         start: the aware datetime the clock starts at (kept in UTC).
 
@@ -94,7 +102,7 @@ class SimulatedClock:
 
     def __init__(self, start: datetime) -> None:
         self._now = _as_instant(start, "the clock's start")
-        self._heap: list[Scheduled] = []
+        self._heap: list[tuple[datetime, int, Scheduled]] = []
         self._seq = 0
         self._foreground = 0
 
@@ -105,7 +113,7 @@ class SimulatedClock:
 
     def __len__(self) -> int:
         """The number of pending (not cancelled) actions."""
-        return sum(1 for item in self._heap if not item.cancelled)
+        return sum(1 for _, _, item in self._heap if not item.cancelled)
 
     def schedule(
         self,
@@ -132,9 +140,12 @@ class SimulatedClock:
             raise ClockError("schedule() takes exactly one of at= or after=")
         if not callable(action):
             raise ClockError(f"schedule() needs a callable action, not {action!r}")
-        if after is not None:
+        if (type(after) is float or type(after) is int) and 0 <= after <= _FAST_MAX:
+            # The usual case, a plain number of seconds (NaN fails the test: checked below).
+            due = _later(self._now, timedelta(seconds=after)) if after else self._now
+        elif after is not None:
             delta = _as_delta(after)
-            if delta < timedelta(0):
+            if delta < _ZERO:
                 raise ClockError(f"cannot schedule {delta} in the past; delays are >= 0")
             due = _later(self._now, delta)
         else:
@@ -145,28 +156,28 @@ class SimulatedClock:
                     f"cannot schedule at {due.isoformat()}, before now ({self._now.isoformat()})"
                 )
         self._seq += 1
-        item = Scheduled(due, self._seq, action, background=background, owner=self)
+        item = Scheduled(due, self._seq, action, False, background, self)
         if not background:
             self._foreground += 1
-        heapq.heappush(self._heap, item)
+        heapq.heappush(self._heap, (due, self._seq, item))
         return item
 
     def _drop_cancelled(self) -> None:
         heap = self._heap
-        while heap and heap[0].cancelled:
+        while heap and heap[0][2].cancelled:
             heapq.heappop(heap)
 
     def peek(self) -> datetime | None:
         """When the next pending action is due, or None when nothing is scheduled."""
         self._drop_cancelled()
-        return self._heap[0].due if self._heap else None
+        return self._heap[0][0] if self._heap else None
 
     def step(self) -> bool:
         """Run the next pending action, moving time to its instant; False when idle."""
         self._drop_cancelled()
         if not self._heap:
             return False
-        item = heapq.heappop(self._heap)
+        item = heapq.heappop(self._heap)[2]
         self._now = max(self._now, item.due)
         if not item.background:
             self._foreground -= 1
@@ -222,7 +233,7 @@ class SimulatedClock:
             ClockError: see `advance_to`.
         """
         heap = self._heap
-        if not heap or heap[0].due > self._now:
+        if not heap or heap[0][0] > self._now:
             return 0
         return self.advance_to(self._now, max_steps)
 
@@ -269,7 +280,7 @@ class SimulatedClock:
 
     def _busy(self, max_steps: int, where: str) -> ClockError:
         self._drop_cancelled()
-        nxt = _describe(self._heap[0]) if self._heap else "nothing"
+        nxt = _describe(self._heap[0][2]) if self._heap else "nothing"
         return ClockError(
             f"the clock ran {max_steps} actions {where} (now {self._now.isoformat()}; "
             f"next: {nxt}); something keeps rescheduling itself. Use advance() to move "
