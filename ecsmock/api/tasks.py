@@ -44,6 +44,9 @@ LIST_FILTERS = (
 MAX_DESCRIBE = 100
 MAX_START = 10
 STARTED_BY_ALONE = "cannot specify startedBy with other arguments"
+# RunTask's fingerprint (a clientToken's request): one encoder, what json.dumps with these
+# options would build afresh on every call.
+_FINGERPRINT = json.JSONEncoder(sort_keys=True, default=str)
 
 
 def network_in(params: Params) -> Network | None:
@@ -71,6 +74,10 @@ def _container_overrides(overrides: dict[str, Any]) -> list[ContainerOverride]:
     ]
 
 
+def _no_check() -> None:
+    pass
+
+
 def _run_request(params: Params) -> RunRequest:
     """RunTask's params in model terms; the model validates them in ECS's order."""
     strategy = params.get("capacityProviderStrategy")
@@ -93,10 +100,16 @@ def _run_request(params: Params) -> RunRequest:
         task_role=overrides.get("taskRoleArn"),
         # Stored and echoed on the task, so its enums must hold (botocore does not check);
         # the volume configurations' too (filesystemType, tag propagation).
-        check_overrides=lambda: check_enums(
-            "RunTask",
-            {"overrides": overrides, "volumeConfigurations": volumes},
-            InvalidParameterException,
+        check_overrides=(
+            (
+                lambda: check_enums(
+                    "RunTask",
+                    {"overrides": overrides, "volumeConfigurations": volumes},
+                    InvalidParameterException,
+                )
+            )
+            if overrides or volumes
+            else _no_check  # nothing there to be outside an enum
         ),
         tags=tags_in(params.get("tags")),
         propagate_tags=params.get("propagateTags"),
@@ -108,9 +121,7 @@ def _run_request(params: Params) -> RunRequest:
         placement_constraints=params.get("placementConstraints"),
         volumes=volumes_in(volumes),
         # Everything but the token: the same token with other parameters is a conflict.
-        fingerprint=json.dumps(
-            {k: v for k, v in params.items() if k != "clientToken"}, sort_keys=True, default=str
-        ),
+        fingerprint=_FINGERPRINT.encode({k: v for k, v in params.items() if k != "clientToken"}),
     )
 
 
