@@ -4,6 +4,10 @@ A task passes through eight or nine states; building the EventBridge dict of eac
 it happens would cost more than the transitions themselves. The log keeps a snapshot of
 the task (its own fields and its containers', as they were) and builds the dict the first
 time the event is read, so a run that never looks at `ecs.events` pays almost nothing.
+
+Event ids come from the log's own seeded generator, drawn in the order the events were
+recorded (the n-th event recorded gets the n-th id) but only when one is first needed:
+the same seed and calls give the same ids whether or when the events are read.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, overload
 
+from ecsmock._ids import IdGenerator
 from ecsmock.model.tasks.task import EbsVolume, Eni, Task
 
 Event = dict[str, Any]
 Builder = Callable[[], Event]
+# Builds an event given its id.
+Pending = Callable[[str], Event]
 
 
 _CLONERS: dict[type, Callable[[Any], Any]] = {}
@@ -57,12 +64,23 @@ class EventLog(Sequence[Event]):
             services replacing tasks) otherwise holds every event it ever made.
         lock: the mock's lock: events are appended while calls are answered on other
             threads, and read from the test's.
+        ids: where event ids come from (one id per event recorded, in order).
     """
 
-    def __init__(self, limit: int | None = None, lock: threading.RLock | None = None) -> None:
-        self._items: list[Event | Builder] = []
+    def __init__(
+        self,
+        limit: int | None = None,
+        lock: threading.RLock | None = None,
+        ids: IdGenerator | None = None,
+    ) -> None:
+        self._items: list[Event | Pending] = []
         self._limit = limit
         self._lock = lock or threading.RLock()
+        self._ids = ids or IdGenerator(0)
+        # Ids drawn so far (the events at absolute positions below it have theirs), and
+        # those drawn for events not built yet, by absolute position.
+        self._drawn = 0
+        self._held: dict[int, str] = {}
         # Events forgotten so far (dropped over the limit, drained or cleared).
         self.forgotten = 0
         # Told of each new event as it is recorded, with a way to build its dict (the moto
@@ -74,15 +92,32 @@ class EventLog(Sequence[Event]):
         """The most events kept (the oldest are forgotten first), or None for no limit."""
         return self._limit
 
-    def append_lazy(self, build: Builder) -> None:
-        """Record an event whose dict `build()` makes when it is read."""
+    def add(self, build: Pending) -> None:
+        """Record an event whose dict `build(event_id)` makes when it is first read."""
         self._items.append(build)
         self._recorded()
 
-    def append(self, event: Event) -> None:
-        """Record a ready event."""
-        self._items.append(event)
+    def add_now(self, build: Pending) -> None:
+        """Record an event built at once (from state that is not kept)."""
+        self._items.append(build)
+        self._built(len(self._items) - 1)
         self._recorded()
+
+    def _id_at(self, position: int) -> str:
+        """The id of the event at an absolute position (drawing the ids before it first)."""
+        held = self._held.pop(position, None)
+        if held is not None:
+            return held
+        items, forgotten, draw = self._items, self.forgotten, self._ids.uuid
+        while self._drawn < position:
+            earlier = self._drawn
+            self._drawn += 1
+            event_id = draw()
+            i = earlier - forgotten
+            if i >= 0 and callable(items[i]):  # not built yet: keep its id for then
+                self._held[earlier] = event_id
+        self._drawn += 1
+        return draw()
 
     def _recorded(self) -> None:
         if self.tap is not None:
@@ -97,12 +132,18 @@ class EventLog(Sequence[Event]):
         if self._limit is not None and extra > 0:
             del self._items[:extra]
             self.forgotten += extra
+            self._forget_held()
+
+    def _forget_held(self) -> None:
+        if self._held:
+            self._held = {p: i for p, i in self._held.items() if p >= self.forgotten}
 
     def clear(self) -> None:
         """Forget every event."""
         with self._lock:
             self.forgotten += len(self._items)
             self._items.clear()
+            self._held.clear()
 
     def drain(self) -> list[Event]:
         """Every event held, oldest first, and forget them (for long simulations)."""
@@ -111,17 +152,20 @@ class EventLog(Sequence[Event]):
             out = [self._built(i) for i in range(len(self._items))]
             self.forgotten += len(self._items)
             self._items.clear()
+            self._held.clear()
             return out
 
     def _built(self, i: int) -> Event:
         item = self._items[i]
         if callable(item):
-            item = self._items[i] = item()
+            item = self._items[i] = item(self._id_at(self.forgotten + i))
         return item
 
     def _get(self, i: int) -> Event:
         with self._lock:
             self._trim()
+            if -len(self._items) <= i < 0:  # from the end: its absolute position counts
+                i += len(self._items)
             return self._built(i)
 
     @overload
@@ -172,11 +216,10 @@ class EventLog(Sequence[Event]):
 def task_event_builder(
     build: Callable[[Task, str, str, str, datetime], Event],
     task: Task,
-    event_id: str,
     account: str,
     region: str,
     now: datetime,
-) -> Builder:
+) -> Pending:
     """A builder of the task's state-change event as the task is now."""
     frozen = snapshot(task)
-    return lambda: build(frozen, event_id, account, region, now)
+    return lambda event_id: build(frozen, event_id, account, region, now)

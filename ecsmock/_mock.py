@@ -77,18 +77,19 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
     def _new_world(self) -> None:
         start = self.options.start or default_start()
         self._world = World(seed=self.options.seed, start=start, timing=self.timing)
-        self._world.events = EventLog(self.options.max_events, self._lock)
+        self._world.events = EventLog(
+            self.options.max_events, self._lock, IdGenerator(self.options.seed ^ 0xE7E7)
+        )
         self._timeline = Timeline(self._lock)
         self._world.on_new_backend = self._wire_backend
         attach_moto(self._world, self.options.moto_checks)
         attach_moto_alarms(self._world, self.options.account_id)
         self._request_ids = IdGenerator(self.options.seed ^ 0x5EED)
-        self._event_ids = IdGenerator(self.options.seed ^ 0xE7E7)
         self.calls = []
         self.faults = Faults(self._world, self.options.account_id, self._lock)
 
     def _wire_backend(self, backend: Backend) -> None:
-        publish.wire(backend, self.world, self._event_ids, self._timeline)
+        publish.wire(backend, self.world, self._timeline)
 
     def stop(self) -> None:
         """Deactivate; the world stays readable (`events`, `calls`, `now()`)."""

@@ -87,6 +87,47 @@ def test_different_seeds_give_different_ids() -> None:
     assert one[0]["cluster"]["clusterArn"] == two[0]["cluster"]["clusterArn"]
 
 
+def event_ids(read: str, max_events: int | None = None) -> list[str]:
+    """The ids of a session's events, read as `read` says while the session goes on."""
+    with mock_ecs(seed=3, start=START, max_events=max_events) as ecs:
+        client = ecs_client()
+        seen: dict[int, str] = {}
+
+        def look() -> None:
+            if read == "newest first":
+                seen[ecs.events.forgotten + len(ecs.events) - 1] = ecs.events[-1]["id"]
+            elif read == "all":
+                seen.update((ecs.events.forgotten + i, e["id"]) for i, e in enumerate(ecs.events))
+
+        arn = run_fargate_task(client)
+        look()
+        client.create_service(
+            cluster="web",
+            serviceName="s",
+            taskDefinition="api",
+            desiredCount=2,
+            launchType="FARGATE",
+            networkConfiguration=NETWORK,
+        )  # service events are built at once, task events when first read
+        ecs.advance(60)
+        look()
+        client.stop_task(cluster="web", task=arn)
+        ecs.advance(60)
+        look()
+        start = ecs.events.forgotten
+        seen.update((start + i, e["id"]) for i, e in enumerate(ecs.events))
+        return [seen[p] for p in sorted(seen) if p >= start]
+
+
+def test_event_ids_do_not_depend_on_when_or_which_events_are_read() -> None:
+    ids = event_ids("never")
+    assert len(ids) == len(set(ids)) > 10
+    assert event_ids("newest first") == ids
+    assert event_ids("all") == ids
+    kept = event_ids("newest first", max_events=3)
+    assert kept == ids[-len(kept) :]
+
+
 SCRIPT = """
 import json, sys
 sys.path.insert(0, {tests!r})
