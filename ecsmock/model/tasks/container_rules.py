@@ -125,6 +125,9 @@ def shutdown_plan(running: list[Container], waits: dict[str, float]) -> dict[str
     Shutdown is the reverse of startup (dependsOn docs): a container gets its stop signal
     once every running container that depends on it has exited, then takes `waits[name]`.
     """
+    if len(running) == 1:  # the usual task: nothing to wait for
+        name = running[0].name
+        return {name: 0.0 + waits[name]}
     names = {c.name for c in running}
     dependents: dict[str, list[str]] = {name: [] for name in names}
     for c in running:

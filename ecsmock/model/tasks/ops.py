@@ -291,20 +291,18 @@ class TaskOps:
 
     def _count(self, task: Task, status: TaskStatus, delta: int) -> None:
         """Keep the cluster's running/pending/stopping counters and statistics."""
-        cluster = self.backend.clusters.get(task.cluster_name)
-        slot = _slot(status)
-        if cluster is None or cluster.arn != task.cluster_arn or slot is None:
+        slot = _SLOTS.get(status)
+        cluster = self.backend.clusters.get(task.cluster_name) if slot is not None else None
+        if cluster is None or cluster.arn != task.cluster_arn:
             return
-        kind = "Fargate" if task.launch_type == "FARGATE" else "EC2"
         if slot == RUNNING_SLOT:
             cluster.running_tasks_count += delta
-            name = f"running{kind}TasksCount"
         elif slot == PENDING_SLOT:
             cluster.pending_tasks_count += delta
-            name = f"pending{kind}TasksCount"
         else:
             cluster.stopping_tasks_count += delta
             return
+        name = _STATISTICS[slot, task.launch_type == "FARGATE"]
         cluster.statistics[name] = cluster.statistics.get(name, 0) + delta
 
     def _use_provider(self, task: Task, delta: int) -> None:
@@ -343,6 +341,15 @@ def _slot(status: TaskStatus) -> int | None:
     if status in STOPPING_LIKE:
         return STOPPING_SLOT
     return None
+
+
+_SLOTS = {status: _slot(status) for status in TaskStatus}
+# The cluster statistic a slot counts toward, for Fargate tasks (True) and the others.
+_STATISTICS = {
+    (slot, fargate): f"{name}{'Fargate' if fargate else 'EC2'}TasksCount"
+    for slot, name in ((RUNNING_SLOT, "running"), (PENDING_SLOT, "pending"))
+    for fargate in (True, False)
+}
 
 
 def _size(task_level: int | None, containers: Any) -> str | None:
