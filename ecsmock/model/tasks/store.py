@@ -16,6 +16,7 @@ from typing import Any
 from ecsmock._ids import IdGenerator
 from ecsmock.clock import SimulatedClock
 from ecsmock.model.capacity.instance import ContainerInstance, Need
+from ecsmock.model.tasks.definition_rules import ContainerSpec
 from ecsmock.model.tasks.definitions import TaskDefinition
 from ecsmock.model.tasks.task import (
     START_PATH,
@@ -130,7 +131,7 @@ class TaskStore:
         arn = self._arn(f"task/{spec.cluster_name}/{task_id}")
         self._seq += 1
         td = spec.definition
-        containers = [self._container(spec, task_id, c.name) for c in td.containers]
+        containers = [self._container(spec, task_id, c) for c in td.containers]
         platform = _platform(spec, placement)
         task = Task(
             id=task_id,
@@ -181,9 +182,8 @@ class TaskStore:
             self._bucket(key).add(task)
         return task
 
-    def _container(self, spec: TaskSpec, task_id: str, name: str) -> Container:
-        td = spec.definition
-        container_spec = next(c for c in td.containers if c.name == name)
+    def _container(self, spec: TaskSpec, task_id: str, container_spec: ContainerSpec) -> Container:
+        name = container_spec.name
         cpu, memory, reservation = spec.container_sizes.get(
             name, (container_spec.cpu, container_spec.memory, container_spec.memory_reservation)
         )
@@ -229,6 +229,9 @@ class TaskStore:
 
     def desired_changed(self, task: Task) -> None:
         """Move a task from the RUNNING to the STOPPED desired-status index."""
+        filed = self._index.get((task.cluster_name, "desiredStatus", task.desired_status))
+        if filed is not None and task.seq in filed.tasks:  # moved already (filed in one only)
+            return
         running = self._index.get((task.cluster_name, "desiredStatus", "RUNNING"))
         if running is not None:
             running.discard(task)
