@@ -28,7 +28,7 @@ _ZERO = timedelta(0)
 _FAST_MAX = 999_999_999 * 86_400.0
 
 
-@dataclass(order=True, slots=True)
+@dataclass(slots=True)
 class Scheduled:
     """A handle on an action scheduled on the clock; `cancel()` drops it."""
 
@@ -177,13 +177,18 @@ class SimulatedClock:
         self._drop_cancelled()
         if not self._heap:
             return False
-        item = heapq.heappop(self._heap)[2]
-        self._now = max(self._now, item.due)
+        due, _, item = heapq.heappop(self._heap)
+        self._fire(due, item)
+        return True
+
+    def _fire(self, due: datetime, item: Scheduled) -> None:
+        """Run a popped action at its instant (time never goes back)."""
+        if due > self._now:
+            self._now = due
         if not item.background:
             self._foreground -= 1
         item.cancelled = True  # a handle of an action that ran cancels nothing
         item.action()
-        return True
 
     def advance_to(self, when: datetime, max_steps: int = DEFAULT_MAX_STEPS) -> int:
         """Run everything due up to and including `when`, then set the clock to it.
@@ -213,7 +218,7 @@ class SimulatedClock:
     def _run_to(self, target: datetime, max_steps: int) -> int:
         # `peek` and `step` in one loop (this runs before every call the mock answers).
         heap = self._heap
-        pop = heapq.heappop
+        pop, fire = heapq.heappop, self._fire
         ran = window_ran = 0
         window_end = _later(self._now, RUNAWAY_WINDOW)
         while heap:
@@ -228,12 +233,7 @@ class SimulatedClock:
             elif window_ran >= max_steps:
                 raise self._busy(max_steps, f"within one second, before {target.isoformat()}")
             pop(heap)
-            if due > self._now:
-                self._now = due
-            if not item.background:
-                self._foreground -= 1
-            item.cancelled = True  # a handle of an action that ran cancels nothing
-            item.action()
+            fire(due, item)
             ran += 1
             window_ran += 1
         self._now = target
