@@ -27,7 +27,7 @@ import operator
 import sys
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Container, Coroutine, Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -144,20 +144,25 @@ def _namespace(module: Any) -> dict[str, Any] | None:
     return found if type(found) is dict else None
 
 
-def _swap(names: list[str], swaps: dict[int, Any], changes: list[Any]) -> None:
-    """In the globals of the modules `names`, replace each value whose id is in `swaps`."""
+def _references(
+    names: Iterable[str], ids: Container[int]
+) -> Iterator[tuple[dict[str, Any], str, Any]]:
+    """Where the globals of the modules `names` hold a value whose id is in `ids`."""
     for name in names:
         module = sys.modules.get(name)
-        if name.startswith(_KEEP_REAL) or module is None:
-            continue
-        namespace = _namespace(module)
-        if namespace is None:
-            continue
-        for key, value in list(namespace.items()):
-            new = swaps.get(id(value))
-            if new is not None:
-                namespace[key] = new
-                changes.append((namespace, key, value, new))
+        namespace = None if module is None else _namespace(module)
+        if namespace is not None:
+            for key, value in list(namespace.items()):
+                if id(value) in ids:
+                    yield namespace, key, value
+
+
+def _swap(names: list[str], swaps: dict[int, Any], changes: list[Any]) -> None:
+    """In the globals of the modules `names`, replace each value whose id is in `swaps`."""
+    kept = (name for name in names if not name.startswith(_KEEP_REAL))
+    for namespace, key, value in _references(kept, swaps):
+        new = namespace[key] = swaps[id(value)]
+        changes.append((namespace, key, value, new))
 
 
 def acquire() -> None:
@@ -194,12 +199,8 @@ def _real_time_in(prefixes: tuple[str, ...]) -> list[tuple[dict[str, Any], str, 
 
     reals = {id(dt.datetime), id(dt.date)}
     reals |= {id(getattr(time, name)) for name in _TIME_FUNCTIONS if hasattr(time, name)}
-    found = []
-    for name, module in list(sys.modules.items()):
-        namespace = _namespace(module) if name.startswith(prefixes) else None
-        if namespace is not None:
-            found += [(namespace, k, v) for k, v in list(namespace.items()) if id(v) in reals]
-    return found
+    names = [name for name in list(sys.modules) if name.startswith(prefixes)]
+    return list(_references(names, reals))
 
 
 _TIME_FUNCTIONS = (
