@@ -54,7 +54,7 @@ def _call_line(entry: list[Any]) -> str:
 
 
 def _task_line(entry: tuple[Any, ...]) -> str:
-    _, task_id, family, revision, last_status, desired, stop_code, reason = entry
+    task_id, family, revision, last_status, desired, stop_code, reason = entry
     last = str(last_status)
     line = f"task {task_id[:8]} ({family}:{revision}) {last}, desired {desired}"
     # Why it stops: once when it is asked to, and when it has stopped.
@@ -66,7 +66,7 @@ def _task_line(entry: tuple[Any, ...]) -> str:
 
 
 def _service_line(entry: tuple[Any, ...]) -> str:
-    _, detail_type, arn, name, extra = entry
+    detail_type, arn, name, extra = entry
     kind = detail_type.removeprefix("ECS ").removesuffix(" State Change").lower()
     service = arn.rsplit("/", 1)[-1]
     line = f"service {service} {kind}: {name}"
@@ -96,7 +96,6 @@ class Timeline:
     def task(self, task: Task, at: datetime) -> None:
         """A task state change (the task as it is now; made into text when read)."""
         entry = (
-            None,
             task.id,
             task.definition.family,
             task.definition.revision,
@@ -112,7 +111,7 @@ class Timeline:
         """A service's EventBridge event."""
         name = detail.get("eventName") or detail.get("eventType") or ""
         extra = detail.get("deploymentId") or detail.get("reason") or ""
-        self._entries.append((at, "service", (None, detail_type, arn, name, extra)))
+        self._entries.append((at, "service", (detail_type, arn, name, extra)))
         self.recorded += 1
 
     def service_event(self, arn: str, message: str, at: datetime) -> None:
