@@ -256,10 +256,14 @@ class TaskStore:
         from the smallest index that applies, from where `after` ends (a binary search),
         stopping one task past the page: the cost grows with what the page returns.
         """
-        buckets = [self._index.get((cluster, name, value)) for name, value in filters.items()]
-        if not buckets or any(b is None for b in buckets):
+        present: list[Bucket] = []
+        for name, value in filters.items():
+            bucket = self._index.get((cluster, name, value))
+            if bucket is None:  # nothing matches this filter
+                return [], False
+            present.append(bucket)
+        if not present:
             return [], False
-        present = [b for b in buckets if b is not None]
         smallest = min(present, key=len)
         others = [b.tasks for b in present if b is not smallest]
         tasks = smallest.tasks
