@@ -232,7 +232,7 @@ class Faults:
         check.delay(where, "after", after)
         check.text(where, "reason", reason)
         task = find_task(self._world, self._account, task_arn)
-        target = next((c for c in task.containers if c.name == container), None)
+        target = task.container(container)
         if target is None:
             raise ECSMockError(f"task {task_arn} has no container named {container!r}")
         engine = self._backend(task).tasks.lifecycle

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ecsmock.errors import OptionError
 from ecsmock.model.services.stages import AlarmBoard
@@ -125,13 +125,10 @@ class Behaviour:
 
     def pull_error(self, family: str, container: str, image: str) -> str | None:
         """The error of a failing pull of this container's image, consuming one use."""
-        for failure in reversed(self.pull_failures):
-            if failure.times == 0 or not failure.match(family, container, image):
-                continue
-            if failure.times is not None:
-                failure.times -= 1
-            return failure.message or DEFAULT_PULL_ERROR.format(image=image)
-        return None
+        failure = _take(self.pull_failures, family, container, image)
+        if failure is None:
+            return None
+        return failure.message or DEFAULT_PULL_ERROR.format(image=image)
 
     def output_for(self, family: str, container: str, image: str) -> OutputScript | None:
         """The newest output script matching the container, or None."""
@@ -142,13 +139,7 @@ class Behaviour:
 
     def exec_unreachable(self, family: str, container: str, image: str) -> bool:
         """Whether an ECS Exec session on this container fails to connect, using one use."""
-        for fault in reversed(self.exec_faults):
-            if fault.times == 0 or not fault.match(family, container, image):
-                continue
-            if fault.times is not None:
-                fault.times -= 1
-            return True
-        return False
+        return _take(self.exec_faults, family, container, image) is not None
 
     def failing_health(self, family: str, container: str, image: str) -> bool:
         """Whether the health check of this container fails."""
@@ -182,3 +173,17 @@ class Behaviour:
         if left is not None:
             self.capacity_shortages[provider] = left - 1
         return True
+
+
+Counted = TypeVar("Counted", PullFailure, ExecFault)
+
+
+def _take(rules: list[Counted], family: str, container: str, image: str) -> Counted | None:
+    """The newest rule with uses left matching the container, one use taken (None: none)."""
+    for rule in reversed(rules):
+        if rule.times == 0 or not rule.match(family, container, image):
+            continue
+        if rule.times is not None:
+            rule.times -= 1
+        return rule
+    return None

@@ -150,11 +150,11 @@ def pick_container(task: Task, name: str | None) -> Container:
             # multiple containers."; text [U]
             raise InvalidParameterException(NAME_NEEDED)
         return task.containers[0]
-    for container in task.containers:
-        if container.name == name:
-            return container
-    # [I] a session needs a container of the task; text [U]
-    raise InvalidParameterException(NO_SUCH_CONTAINER.format(name=name))
+    found = task.container(name)
+    if found is None:
+        # [I] a session needs a container of the task; text [U]
+        raise InvalidParameterException(NO_SUCH_CONTAINER.format(name=name))
+    return found
 
 
 def _opaque(head: bytes, issued: int, tail: bytes) -> str:
