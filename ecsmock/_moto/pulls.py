@@ -147,11 +147,11 @@ def _read_asm(secret: Secret) -> tuple[str, str] | str | None:
     stored = manager.secrets.get(secret.secret_id)
     if stored is not None and stored.is_deleted():
         return ("InvalidRequestException", MARKED_FOR_DELETION)
-    versions = getattr(stored, "versions", None) or {}
-    staged = any(secret.stage in v.get("version_stages", ()) for v in versions.values())
-    if secret.stage and not secret.version and stored is not None and not staged:
-        # Secrets Manager's text (moto says the secret itself is missing).
-        return ("ResourceNotFoundException", STAGE_MISSING.format(stage=secret.stage))
+    if secret.stage and not secret.version and stored is not None:
+        versions = getattr(stored, "versions", None) or {}
+        if not any(secret.stage in v.get("version_stages", ()) for v in versions.values()):
+            # Secrets Manager's text (moto says the secret itself is missing).
+            return ("ResourceNotFoundException", STAGE_MISSING.format(stage=secret.stage))
     try:
         value = manager.get_secret_value(secret.secret_id, secret.version, secret.stage)
     except errors.SecretsManagerClientError as error:
@@ -195,16 +195,15 @@ def secrets_failure(account: str, region: str, task: Task) -> StartFailure | Non
     for value_from in _value_froms(task):
         if ASM_ARN.match(value_from):
             secret = _asm(value_from, account, region)
-            error = _read_asm(secret) if secret is not None and not missing else None
+            if secret is None or missing:
+                continue
+            error = _read_asm(secret)
             if isinstance(error, tuple):
                 code, message = error
                 request = _request_id(task, value_from)
                 return StartFailure(
                     ASM_FAILED.format(
-                        secret=secret.secret_id if secret else value_from,
-                        code=code,
-                        message=message,
-                        request=request,
+                        secret=secret.secret_id, code=code, message=message, request=request
                     )
                 )
             if isinstance(error, str):
