@@ -75,14 +75,7 @@ def task_definition_params(region: str, name: str, config: ExpressConfig) -> Par
 
 
 def _scaling(raw: dict[str, Any] | None) -> Scaling:
-    raw = raw or {}
-    base = Scaling()
-    return Scaling(
-        min_tasks=raw.get("minTaskCount", base.min_tasks),
-        max_tasks=raw.get("maxTaskCount", base.max_tasks),
-        metric=raw.get("autoScalingMetric", base.metric),
-        target_value=raw.get("autoScalingTargetValue", base.target_value),
-    )
+    return Scaling().over(raw or {})
 
 
 def _network(params: Params) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -122,7 +115,7 @@ def create_express_gateway_service(backend: Backend, params: Params) -> Body:
     record = backend.express.create(request, _spec_maker(backend))
     # The service deployment is not named yet in the answer (hashicorp/terraform-provider-
     # aws's express service: "not returned immediately in Create response") [O].
-    return {"service": express_view(backend, record, with_tags=True, with_deployment=False)}
+    return {"service": express_view(record, with_tags=True, with_deployment=False)}
 
 
 @operation("UpdateExpressGatewayService")
@@ -144,14 +137,14 @@ def update_express_gateway_service(backend: Backend, params: Params) -> Body:
         scaling=fresh(params.get("scalingTarget")),
     )
     record, config = backend.express.update(update, _spec_maker(backend))
-    return {"service": updated_view(backend, record, config)}
+    return {"service": updated_view(record, config)}
 
 
 @operation("DeleteExpressGatewayService")
 def delete_express_gateway_service(backend: Backend, params: Params) -> Body:
     """DeleteExpressGatewayService: DRAINING now, INACTIVE once its tasks stop."""
     record = backend.express.delete(params["serviceArn"])
-    return {"service": express_view(backend, record)}
+    return {"service": express_view(record)}
 
 
 @operation("DescribeExpressGatewayService")
@@ -161,4 +154,4 @@ def describe_express_gateway_service(backend: Backend, params: Params) -> Body:
     for name in include:
         check_enum("include", name, ("TAGS",))
     record = backend.express.described(params["serviceArn"])
-    return {"service": express_view(backend, record, with_tags="TAGS" in include)}
+    return {"service": express_view(record, with_tags="TAGS" in include)}

@@ -48,7 +48,6 @@ def config_view(config: ExpressConfig, record: ExpressService) -> dict[str, Any]
 
 
 def express_view(
-    backend: Backend,
     record: ExpressService,
     with_tags: bool = False,
     with_deployment: bool = True,
@@ -73,7 +72,7 @@ def express_view(
     return out
 
 
-def updated_view(backend: Backend, record: ExpressService, config: ExpressConfig) -> dict[str, Any]:
+def updated_view(record: ExpressService, config: ExpressConfig) -> dict[str, Any]:
     """The UpdatedExpressGatewayService object: the configuration the update asks for."""
     service = record.service
     return {

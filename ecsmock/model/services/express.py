@@ -71,6 +71,15 @@ class Scaling:
         """
         return max(0, self.min_tasks, min(count, max(self.max_tasks, self.min_tasks)))
 
+    def over(self, given: dict[str, Any]) -> Scaling:
+        """This target with what an ExpressGatewayScalingTarget gives put over it."""
+        return Scaling(
+            min_tasks=given.get("minTaskCount", self.min_tasks),
+            max_tasks=given.get("maxTaskCount", self.max_tasks),
+            metric=given.get("autoScalingMetric", self.metric),
+            target_value=given.get("autoScalingTargetValue", self.target_value),
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExpressConfig:

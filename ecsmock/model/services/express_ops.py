@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from ecsmock._ids import parse_arn
 from ecsmock.errors import InvalidParameterException, ServiceNotActiveException
 from ecsmock.model import tags as tag_rules
 from ecsmock.model.clusters.cluster import ClusterSpec, StrategyItem
@@ -31,8 +30,8 @@ from ecsmock.model.services.express_rules import (
     network_of,
     service_launch,
 )
-from ecsmock.model.services.rules import NAME_RE, ServiceRequest, ServiceUpdate
-from ecsmock.model.services.service import ServiceStatus
+from ecsmock.model.services.rules import BAD_NAME, NAME_RE, ServiceRequest, ServiceUpdate
+from ecsmock.model.services.service import NOT_IDEMPOTENT, ServiceStatus
 from ecsmock.model.tasks.definitions import TaskDefinitionSpec
 from ecsmock.model.tasks.launch import check_awsvpc
 from ecsmock.model.timing import TimingProfile
@@ -43,11 +42,6 @@ if TYPE_CHECKING:
 # What the API layer gives to turn (service name, configuration) into the task definition
 # to register: the model does not speak the wire's container definitions.
 SpecMaker = Callable[[str, ExpressConfig], TaskDefinitionSpec]
-# [M] serviceName: up to 255 letters, numbers, underscores and hyphens; text [U].
-BAD_NAME = (
-    "Service names can have up to 255 characters and must contain only letters "
-    "(uppercase and lowercase), numbers, underscores, and hyphens."
-)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -94,14 +88,13 @@ class ExpressOps:
 
     def find(self, service_arn: str) -> ExpressService | None:
         """The Express service an ARN names (any status), or None."""
-        parsed = parse_arn(service_arn)
-        if parsed is None or parsed.kind != "service" or len(parsed.path) != 2:
-            return None
         record = self.by_arn.get(service_arn)
-        service = self.backend.services.find(parsed.path[0], service_arn)
-        if record is None or service is None or record.service is not service:
+        if record is None:
             return None
-        return record
+        # Its ECS service, unless another of the same name has taken its place since.
+        service = record.service
+        current = self.backend.services.store.by_key.get((service.cluster_name, service.name))
+        return record if current is service else None
 
     def get(self, service_arn: str) -> ExpressService:
         """The Express service an ARN names, whatever its status.
@@ -155,13 +148,14 @@ class ExpressOps:
         existing = backend.services.store.by_key.get((cluster_name, name))
         if existing is not None and existing.status is not ServiceStatus.INACTIVE:
             # As CreateService answers a name in use [I]; its real text (behaviour ref. 13).
-            raise InvalidParameterException("Creation of service was not idempotent.")
+            raise InvalidParameterException(NOT_IDEMPOTENT)
         check_health_path(req.config.health_check_path)
         tag_rules.check_tags(req.tags)
         managed = managed_ids(backend, cluster_name, name)
         config = self._defaults(req.config, managed)
-        check_awsvpc(network_of(config))
-        backend.outside.check_network(network_of(config))
+        network = network_of(config)
+        check_awsvpc(network)
+        backend.outside.check_network(network)
         td = backend.tasks.definitions.register(spec_of(name, config), backend.clock.now)
         found = backend.find_cluster(cluster_name)
         if found is None or not found.active:
@@ -245,8 +239,9 @@ class ExpressOps:
                 record.updated_at = self.backend.clock.now
                 self._scale(record, target.scaling)
             return record, record.current()
-        check_awsvpc(network_of(target))
-        self.backend.outside.check_network(network_of(target))
+        network = network_of(target)
+        check_awsvpc(network)
+        self.backend.outside.check_network(network)
         td = None
         if not target.same_task(current):
             td = self.backend.tasks.definitions.register(
@@ -268,15 +263,7 @@ class ExpressOps:
     def _merged(
         self, record: ExpressService, current: ExpressConfig, upd: ExpressUpdate
     ) -> ExpressConfig:
-        scaling = current.scaling
-        if upd.scaling is not None:
-            given = upd.scaling
-            scaling = Scaling(
-                min_tasks=given.get("minTaskCount", scaling.min_tasks),
-                max_tasks=given.get("maxTaskCount", scaling.max_tasks),
-                metric=given.get("autoScalingMetric", scaling.metric),
-                target_value=given.get("autoScalingTargetValue", scaling.target_value),
-            )
+        scaling = current.scaling if upd.scaling is None else current.scaling.over(upd.scaling)
         container = current.container
         if upd.container is not None:
             container = filled_container(upd.container, record.managed.log_group)
