@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecsmock.errors import InvalidParameterException, ServiceNotActiveException
 from ecsmock.model import tags as tag_rules
-from ecsmock.model.clusters.cluster import ClusterSpec, StrategyItem
+from ecsmock.model.clusters.cluster import Cluster, ClusterSpec, StrategyItem
 from ecsmock.model.services import express as ex
 from ecsmock.model.services.express import ExpressConfig, ExpressService, Managed, Scaling
 from ecsmock.model.services.express_ids import managed_ids
@@ -140,7 +140,8 @@ class ExpressOps:
     def create(self, req: ExpressRequest, spec_of: SpecMaker) -> ExpressService:
         """Validate, register the task definition, then create the cluster and service."""
         backend = self.backend
-        cluster_name = self._cluster_name(req.cluster)
+        cluster = self._cluster(req.cluster)
+        cluster_name = "default" if cluster is None else cluster.name
         name = req.name or f"express-service-{backend.ids.hex32()[:12]}"  # [S]
         if not NAME_RE.fullmatch(name):
             # [M] the serviceName rule; text [U]
@@ -157,8 +158,7 @@ class ExpressOps:
         check_awsvpc(network)
         backend.outside.check_network(network)
         td = backend.tasks.definitions.register(spec_of(name, config), backend.clock.now)
-        found = backend.find_cluster(cluster_name)
-        if found is None or not found.active:
+        if cluster is None:
             self._default_cluster()
         service = backend.services.create(
             ServiceRequest(
@@ -184,13 +184,13 @@ class ExpressOps:
         self.by_arn[service.arn] = record
         return record
 
-    def _cluster_name(self, ref: str | None) -> str:
-        """The cluster meant: an ACTIVE one, or `default`, made when missing [D]."""
+    def _cluster(self, ref: str | None) -> Cluster | None:
+        """The cluster meant, ACTIVE; None for a `default` to be made (missing) [D]."""
         name = self.backend.cluster_name(ref)
         found = None if name is None else self.backend.find_cluster(name)
         if name == "default" and (found is None or not found.active):
-            return name
-        return self.backend.active_cluster(ref).name
+            return None
+        return self.backend.active_cluster(ref)
 
     def _default_cluster(self) -> None:
         """The `default` cluster with Fargate capacity ("Cluster defaults") [D]."""
