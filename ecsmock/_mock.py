@@ -23,7 +23,7 @@ from ecsmock._options import CallRecord, Options, default_start
 from ecsmock._sessions import SessionHelpers
 from ecsmock._timeline import LINES, Timeline
 from ecsmock._user_time import UserTime
-from ecsmock.api import REGISTRY
+from ecsmock.api import PARSED, REGISTRY
 from ecsmock.clock import DEFAULT_MAX_STEPS
 from ecsmock.errors import (
     ECSMockError,
@@ -325,10 +325,13 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
                 fault = ServerException("Service encountered an unexpected error.")
                 self._record(line, CallRecord(name, region, params, now, fault.code))
                 return wire.error(operation_model, fault, request_id, now, region)
+            parsed = name in PARSED
             if self.options.strict:
-                wire.validate(operation_model, body)
+                wire.validate(operation_model, body, parsed)
             self._record(line, CallRecord(name, region, params, now, None))
-            return wire.success(operation_model, body, request_id, now, region, timestamp_parser)
+            return wire.success(
+                operation_model, body, request_id, now, region, timestamp_parser, parsed
+            )
 
 
 @overload

@@ -5,14 +5,17 @@ botocore's own JSON parser with the operation's output shape, so users get exact
 a real call returns (aware datetimes, ``ResponseMetadata``); errors are ``{"__type", "message"}``
 bodies with status 400 (500 for ``ServerException``) through the same parser, so botocore
 raises its modelled exception class.
+
+The task operations (their answers carry hundreds of timestamps) put parsed timestamps in
+their bodies directly, from a `stamper` (exactly what the parser would make of the epoch
+seconds ECS sends), and are answered without the conversion walk.
 """
 
 from __future__ import annotations
 
 import json
-import time as _time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime
 from email.utils import format_datetime
 from functools import cache
 from typing import Any
@@ -20,6 +23,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.parsers import create_parser
 
+from ecsmock._stamps import epoch_of, one_response, timestamp
 from ecsmock.errors import ECSMockError, ServiceError
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -55,7 +59,7 @@ class _Response(AWSResponse):  # type: ignore[misc]
 
 def _wire_value(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.timestamp()  # back to the epoch seconds ECS sends
+        return epoch_of(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
@@ -89,65 +93,6 @@ def _parser() -> Any:
 
 
 Fix = Callable[[Any], Any]
-
-
-# (the `time.tzset()` state, the zone, its fixed offset when it has no daylight saving)
-_LOCAL_TZ: list[tuple[tuple[Any, ...], Any, tzinfo | None]] = []
-
-
-def _local_tz() -> tuple[Any, tzinfo | None]:
-    """The local time zone botocore gives timestamps, made once per setting of `TZ`.
-
-    botocore makes a fresh `dateutil.tz.tzlocal()` for every timestamp it parses; one per
-    `time.tzset()` state is the same zone, shared. With it, the zone's one offset when
-    `tzlocal` sees no daylight saving (UTC, as on most CI machines): dateutil's `tzlocal`
-    then always answers that offset, `fold` 0.
-    """
-    key = (_time.timezone, _time.altzone, _time.daylight, _time.tzname)
-    found = _LOCAL_TZ[0] if _LOCAL_TZ else None
-    if found is None or found[0] != key:
-        from botocore.utils import get_tzinfo_options
-
-        zone = get_tzinfo_options()[0]()
-        tzlocal = type(zone).__name__ == "tzlocal" and type(zone).__module__ == "dateutil.tz.tz"
-        # dateutil's tzlocal: standard offset -timezone, daylight one -altzone if daylight.
-        no_dst = not _time.daylight or _time.altzone == _time.timezone
-        fixed = timezone(timedelta(seconds=-_time.timezone))
-        found = (key, zone, fixed if tzlocal and no_dst else None)
-        _LOCAL_TZ[:] = [found]
-    return found[1], found[2]
-
-
-# The zone of the conversion in progress (`_convert` looks it up once per response).
-_ZONE: list[tuple[Any, tzinfo | None]] = []
-# The conversion in progress's timestamps by epoch value (its tasks share the clock's instants).
-_SEEN: dict[float | int, datetime] = {}
-
-
-def _timestamp(value: Any) -> Any:
-    """Exactly what botocore's JSON parser makes of an epoch timestamp.
-
-    botocore's `datetime.fromtimestamp(value, tzlocal())` runs dateutil's `fromutc` in
-    Python (a dozen datetime operations); in a zone without daylight saving that is the
-    time at the zone's one offset, which C makes at a tenth of the cost, with the same
-    zone attached. An instant is made once per response (`_SEEN`, emptied after each one).
-    """
-    if type(value) is float or type(value) is int:
-        seen = _SEEN.get(value)
-        if seen is not None:
-            return seen
-        zone, fixed = _ZONE[0] if _ZONE else _local_tz()
-        try:
-            if fixed is not None:
-                made = datetime.fromtimestamp(value, fixed).replace(tzinfo=zone)
-            else:
-                made = datetime.fromtimestamp(value, zone)
-        except (OSError, OverflowError, ValueError):  # out of the platform's range
-            pass
-        else:
-            _SEEN[value] = made
-            return made
-    return _parser()._timestamp_parser(value)
 
 
 def _fixer(shape: Any, memo: dict[str, Fix | None], stamp: Fix) -> Fix | None:
@@ -243,17 +188,18 @@ def _convert(
         if len(_FIXERS) > 1024:  # bounded even if each client brings its own parser
             _FIXERS.clear()
         shape = operation_model.output_shape
-        stamp = _timestamp if timestamp_parser is None else timestamp_parser
+        stamp = timestamp if timestamp_parser is None else _own_parser(timestamp_parser)
         _FIXERS[key] = None if shape is None else _fixer(shape, {}, stamp)
     fix = _FIXERS[key]
     if fix is None:
         return body
-    _ZONE[:] = [_local_tz()]
-    try:
-        fixed: dict[str, Any] = fix(body)
-    finally:
-        _SEEN.clear()
+    fixed: dict[str, Any] = one_response(fix, body)
     return fixed
+
+
+def _own_parser(timestamp_parser: Fix) -> Fix:
+    """A client's own timestamp parser, given the epoch seconds even for a parsed value."""
+    return lambda value: timestamp_parser(epoch_of(value))
 
 
 _LAST_DATE: list[tuple[datetime, str]] = []
@@ -292,13 +238,19 @@ def success(
     now: datetime,
     region: str,
     timestamp_parser: Fix | None = None,
+    parsed: bool = False,
 ) -> tuple[AWSResponse, dict[str, Any]]:
-    """A successful answer: (http response, parsed response) as botocore's client wants."""
-    parsed = _convert(operation_model, body, timestamp_parser)
+    """A successful answer: (http response, parsed response) as botocore's client wants.
+
+    `parsed`: the body's timestamps are parsed already (a `stamper`'s); it is the answer
+    as it is, unless the client parses timestamps its own way.
+    """
+    if not parsed or timestamp_parser is not None:
+        body = _convert(operation_model, body, timestamp_parser)
     headers = _headers(request_id, now)
-    parsed["ResponseMetadata"] = _metadata(request_id, 200, headers)
+    body["ResponseMetadata"] = _metadata(request_id, 200, headers)
     http = _Response(ENDPOINT.format(region=region), 200, headers, _LazyBody(body))
-    return http, parsed
+    return http, body
 
 
 def error(
@@ -380,17 +332,19 @@ def _check_scalar(shape: Any, value: Any, path: str) -> list[str]:
     return []
 
 
-def validate(operation_model: Any, body: dict[str, Any]) -> None:
+def validate(operation_model: Any, body: dict[str, Any], parsed: bool = False) -> None:
     """Raise `ResponseShapeError` when `body` departs from the operation's output shape.
 
     Also checks that the fast conversion gives what botocore's own parser gives for the
-    same JSON text (key order aside: echoed user data keeps the order it was given in).
+    same JSON text (key order aside: echoed user data keeps the order it was given in);
+    a `parsed` body (see `success`) must be that answer already.
     """
     shape = operation_model.output_shape
-    problems = check_shape(shape, body) if shape is not None else []
+    sent = json.loads(json.dumps(body, default=_wire_value))  # the JSON text ECS sends
+    problems = check_shape(shape, sent) if shape is not None else []
     if not problems and shape is not None:
-        reference = _parser()._parse_shape(shape, json.loads(json.dumps(body)))
-        fast = _convert(operation_model, json.loads(json.dumps(body)))
+        reference = _parser()._parse_shape(shape, json.loads(json.dumps(sent)))
+        fast = body if parsed else _convert(operation_model, sent)
         if fast != reference:
             problems.append(f"fast parse {fast!r} differs from botocore's {reference!r}")
     if problems:

@@ -21,9 +21,10 @@ from ecsmock.api import (
     task_sets,
     tasks,
 )
-from ecsmock.api._registry import REGISTRY, Handler, operation
+from ecsmock.api._registry import PARSED, REGISTRY, Handler, operation
 
 __all__ = [
+    "PARSED",
     "REGISTRY",
     "Handler",
     "account_settings",

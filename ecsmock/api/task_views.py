@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ecsmock._stamps import Stamp
 from ecsmock.api._fresh import fresh
 from ecsmock.api._views import tags_view
 from ecsmock.model.tasks.exec import AGENT, agent_status
@@ -72,8 +73,8 @@ def _ebs_view(task: Task) -> list[dict[str, Any]]:
     ]
 
 
-def container_view(task: Task, c: Container) -> dict[str, Any]:
-    """The Container object."""
+def container_view(task: Task, c: Container, stamp: Stamp = epoch) -> dict[str, Any]:
+    """The Container object (timestamps made by `stamp`)."""
     out: dict[str, Any] = {
         "containerArn": c.arn,
         "taskArn": task.arn,
@@ -84,7 +85,7 @@ def container_view(task: Task, c: Container) -> dict[str, Any]:
         "healthStatus": str(c.health_status),
     }
     if task.enable_execute_command:
-        out["managedAgents"] = [_exec_agent(c)]
+        out["managedAgents"] = [_exec_agent(c, stamp)]
     out["cpu"] = str(c.cpu)
     if c.image_digest is not None:
         out["imageDigest"] = c.image_digest
@@ -113,14 +114,14 @@ def container_view(task: Task, c: Container) -> dict[str, Any]:
     return out
 
 
-def _exec_agent(c: Container) -> dict[str, Any]:
+def _exec_agent(c: Container, stamp: Stamp) -> dict[str, Any]:
     """The ECS Exec agent of a container, its members in the order real outputs show.
 
     Behaviour reference 2 (managedAgents): `lastStartedAt`, `name`, `lastStatus` [O].
     """
     agent: dict[str, Any] = {}
     if c.started_at is not None:
-        agent["lastStartedAt"] = epoch(c.started_at)
+        agent["lastStartedAt"] = stamp(c.started_at)
     agent["name"] = AGENT
     agent["lastStatus"] = agent_status(c)
     return agent
@@ -146,11 +147,12 @@ def overrides_view(task: Task) -> dict[str, Any]:
     return dict(given)
 
 
-def task_view(task: Task, with_tags: bool = True) -> dict[str, Any]:
+def task_view(task: Task, with_tags: bool = True, stamp: Stamp = epoch) -> dict[str, Any]:
     """The Task object as DescribeTasks shows it (`tags` only when asked for).
 
-    Written out member by member (no loops over attribute names): DescribeTasks of 100
-    tasks builds this 100 times.
+    Timestamps are made by `stamp`: epoch seconds by default, parsed instants for an
+    answer (`ecsmock._stamps.stamper`). Written out member by member (no loops over
+    attribute names): DescribeTasks of 100 tasks builds this 100 times.
     """
     stop_code = task.stop_code
     out: dict[str, Any] = {
@@ -158,8 +160,8 @@ def task_view(task: Task, with_tags: bool = True) -> dict[str, Any]:
         "attributes": [{"name": "ecs.cpu-architecture", "value": task.architecture}],
         "availabilityZone": task.availability_zone,
         "clusterArn": task.cluster_arn,
-        "containers": [container_view(task, c) for c in task.containers],
-        "createdAt": round(task.created_at.timestamp(), 3),
+        "containers": [container_view(task, c, stamp) for c in task.containers],
+        "createdAt": stamp(task.created_at),
         "desiredStatus": task.desired_status,
         "enableExecuteCommand": task.enable_execute_command,
         "group": task.group,
@@ -171,21 +173,21 @@ def task_view(task: Task, with_tags: bool = True) -> dict[str, Any]:
         "taskDefinitionArn": task.definition.arn,
         "version": task.version,
     }
-    # The times, in this order (epoch seconds to the millisecond, as `epoch`).
+    # The times, in this order.
     if task.connectivity_at is not None:
-        out["connectivityAt"] = round(task.connectivity_at.timestamp(), 3)
+        out["connectivityAt"] = stamp(task.connectivity_at)
     if task.pull_started_at is not None:
-        out["pullStartedAt"] = round(task.pull_started_at.timestamp(), 3)
+        out["pullStartedAt"] = stamp(task.pull_started_at)
     if task.pull_stopped_at is not None:
-        out["pullStoppedAt"] = round(task.pull_stopped_at.timestamp(), 3)
+        out["pullStoppedAt"] = stamp(task.pull_stopped_at)
     if task.started_at is not None:
-        out["startedAt"] = round(task.started_at.timestamp(), 3)
+        out["startedAt"] = stamp(task.started_at)
     if task.stopping_at is not None:
-        out["stoppingAt"] = round(task.stopping_at.timestamp(), 3)
+        out["stoppingAt"] = stamp(task.stopping_at)
     if task.execution_stopped_at is not None:
-        out["executionStoppedAt"] = round(task.execution_stopped_at.timestamp(), 3)
+        out["executionStoppedAt"] = stamp(task.execution_stopped_at)
     if task.stopped_at is not None:
-        out["stoppedAt"] = round(task.stopped_at.timestamp(), 3)
+        out["stoppedAt"] = stamp(task.stopped_at)
     if task.connectivity_at is not None:
         out["connectivity"] = "CONNECTED"
     if task.cpu is not None:

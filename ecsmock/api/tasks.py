@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ecsmock._stamps import Stamp, stamper
 from ecsmock.api._enums import check_enums
 from ecsmock.api._params import (
     check_enum,
@@ -129,57 +130,60 @@ def _failure_view(arn: str | None, reason: str) -> dict[str, str]:
     return {"reason": reason} if arn is None else {"arn": arn, "reason": reason}
 
 
-@operation("RunTask")
+@operation("RunTask", parsed=True)
 def run_task(backend: Backend, params: Params) -> Body:
     """RunTask: validate, place, and start 1-10 tasks."""
     result = backend.tasks.run(_run_request(params))
+    stamp = stamper(backend.clock)
     return {
-        "tasks": [task_view(t) for t in result.tasks],
+        "tasks": [task_view(t, stamp=stamp) for t in result.tasks],
         "failures": [_failure_view(a, r) for a, r in result.failures],
     }
 
 
-@operation("StartTask")
+@operation("StartTask", parsed=True)
 def start_task(backend: Backend, params: Params) -> Body:
     """StartTask: one task on each listed container instance (1-10), as RunTask validates."""
     refs = instance_refs(params, MAX_START)
     req = _run_request({**params, "launchType": "EC2", "count": len(refs)})
     req.container_instances = list(refs)
     result = backend.tasks.run(req)
+    stamp = stamper(backend.clock)
     return {
-        "tasks": [task_view(t) for t in result.tasks],
+        "tasks": [task_view(t, stamp=stamp) for t in result.tasks],
         "failures": [_failure_view(a, r) for a, r in result.failures],
     }
 
 
-@operation("StopTask")
+@operation("StopTask", parsed=True)
 def stop_task(backend: Backend, params: Params) -> Body:
     """StopTask: the stop decision now (desiredStatus STOPPED, stopCode UserInitiated)."""
     task = backend.tasks.stop(params.get("cluster"), params["task"], params.get("reason"))
-    return {"task": task_view(task)}
+    return {"task": task_view(task, stamp=stamper(backend.clock))}
 
 
-@operation("DescribeTasks")
+@operation("DescribeTasks", parsed=True)
 def describe_tasks(backend: Backend, params: Params) -> Body:
     """DescribeTasks: up to 100 ids/ARNs; unknown ones are MISSING failures."""
     refs, include = describe_request(params, "tasks", MAX_DESCRIBE, ("TAGS",), label="taskIds")
     with_tags = "TAGS" in include
     name = backend.cluster(params.get("cluster")).name
+    stamp = stamper(backend.clock)
     tasks, failures = describe(
         refs,
         lambda ref: backend.tasks.find(name, ref),
-        lambda task: _described(task, with_tags),
+        lambda task: _described(task, with_tags, stamp),
         lambda ref: backend.arn(f"task/{name}/{ref}"),
     )
     return {"tasks": tasks, "failures": failures}
 
 
-def _described(task: Any, with_tags: bool) -> Body:
+def _described(task: Any, with_tags: bool, stamp: Stamp) -> Body:
     """A task as DescribeTasks shows it: `tags` always there, empty unless included.
 
     Without `include: ["TAGS"]` ECS answers `"tags": []` (aws/aws-cli#4500) [O].
     """
-    view = task_view(task, with_tags)
+    view = task_view(task, with_tags, stamp)
     view.setdefault("tags", [])
     return view
 

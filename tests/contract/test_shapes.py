@@ -77,14 +77,25 @@ def test_examples_name_real_operations() -> None:
     assert sorted(set(EXAMPLES) - set(MODEL.operation_names)) == []
 
 
+def sent(value: Any) -> float:
+    """A timestamp a task view holds parsed already, as the epoch seconds ECS sends."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"{value!r} in a body")
+    return round(value.timestamp(), 3)
+
+
 def capture_bodies(monkeypatch: pytest.MonkeyPatch, operation: str) -> list[str]:
-    """Record the JSON text of each body the handler of `operation` answers."""
+    """Record the JSON text of each body the handler of `operation` answers.
+
+    The task operations' bodies hold their timestamps parsed already; the text has them
+    as the epoch seconds ECS sends.
+    """
     handler = REGISTRY[operation]
     bodies: list[str] = []
 
     def recording(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
         body = handler(backend, params)
-        bodies.append(json.dumps(body))
+        bodies.append(json.dumps(body, default=sent))
         return body
 
     monkeypatch.setitem(REGISTRY, operation, recording)
