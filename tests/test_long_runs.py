@@ -170,4 +170,7 @@ def test_nothing_outlives_a_mock() -> None:
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
-    assert grown < 40_000, f"{grown} bytes kept after 200 mocks"
+    # Without a leak 27-40 KB stay (botocore's validation and serialisation caches of the
+    # one client, and what the last mocks' objects hold until the next collection); the
+    # leak this guards against kept about 5 KB per mock, 1 MB over these 200.
+    assert grown < 100_000, f"{grown} bytes kept after 200 mocks"

@@ -1,0 +1,127 @@
+"""What a fresh DescribeTasks answer of 100 tasks costs to build at all, against the floor.
+
+    python benchmarks/bench_fresh_answer.py
+
+`bench_calls.py` measures `describe_tasks` of 100 RUNNING tasks against a *floor*: the
+same botocore call answered with one canned response. An answer that gives every caller
+objects of its own cannot be cheaper than building 100 Task dicts of that shape. This
+script takes the very answer ecsmock gives, writes it out as one Python literal (the
+cheapest way CPython has to build a fresh nested dict; its datetimes are shared, as
+immutable values may be), and times, call by call with the garbage collector paused:
+
+- **floor**: the botocore client answered at `before-call` with the canned answer;
+- **literal**: building the 100 task dicts from that literal, and nothing else;
+- **ecsmock**: the call answered by `mock_ecs()`.
+
+It prints the medians and each as a multiple of the floor.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+REGION = "eu-west-1"
+NET = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d"], "securityGroups": ["sg-0a1b2c3d"]}}
+
+
+def _client() -> Any:
+    import botocore.session
+
+    return botocore.session.Session().create_client(
+        "ecs", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+
+
+def _literal_builder(tasks: list[dict[str, Any]]) -> Callable[[], list[dict[str, Any]]]:
+    """A function returning a fresh copy of `tasks`, written out as one literal."""
+    shared: dict[str, Any] = {}
+
+    def source(value: Any) -> str:
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{k!r}: {source(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(source(v) for v in value) + "]"
+        if isinstance(value, str | int | float | bool):
+            return repr(value)
+        name = f"_v{len(shared)}"  # a datetime: shared, as immutable values may be
+        shared[name] = value
+        return name
+
+    text = f"def build():\n    return {source(tasks)}"
+    scope: dict[str, Any] = dict(shared)  # the datetimes, as the function's globals
+    exec(text, scope)  # written from ecsmock's own answer
+    build: Callable[[], list[dict[str, Any]]] = scope["build"]
+    return build
+
+
+def _median_us(calls: dict[str, Callable[[], Any]], n: int) -> dict[str, float]:
+    times: dict[str, list[int]] = {name: [] for name in calls}
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(n):
+            for name, call in calls.items():
+                start = time.perf_counter_ns()
+                call()
+                times[name].append(time.perf_counter_ns() - start)
+    finally:
+        gc.enable()
+    return {name: statistics.median(ns) / 1000 for name, ns in times.items()}
+
+
+def main() -> int:
+    from botocore.awsrequest import AWSResponse
+
+    floor = _client()  # made before ecsmock is imported, like bench_calls.py's
+    from ecsmock import mock_ecs
+
+    with mock_ecs() as ecs:
+        client = _client()
+        client.create_cluster(clusterName="bench")
+        client.register_task_definition(
+            family="bench",
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            cpu="256",
+            memory="512",
+            containerDefinitions=[{"name": "app", "image": "nginx", "essential": True}],
+        )
+        arns: list[str] = []
+        for _ in range(10):
+            answer = client.run_task(
+                cluster="bench",
+                taskDefinition="bench",
+                launchType="FARGATE",
+                networkConfiguration=NET,
+                count=10,
+            )
+            arns += [t["taskArn"] for t in answer["tasks"]]
+        ecs.advance(300)
+        canned = client.describe_tasks(cluster="bench", tasks=arns)
+        canned.pop("ResponseMetadata")
+        build = _literal_builder(canned["tasks"])
+        assert build() == canned["tasks"]
+        floor.meta.events.register(
+            "before-call.ecs", lambda **_: (AWSResponse("", 200, {}, None), canned)
+        )
+        medians = _median_us(
+            {
+                "floor": lambda: floor.describe_tasks(cluster="bench", tasks=arns),
+                "literal": build,
+                "ecsmock": lambda: client.describe_tasks(cluster="bench", tasks=arns),
+            },
+            int(sys.argv[1]) if len(sys.argv) > 1 else 500,
+        )
+    print("describe_tasks of 100 RUNNING tasks, µs (median):")
+    for name, us in medians.items():
+        print(f"  {name:8s} {us:8.1f}  {us / medians['floor']:5.2f} x floor")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
