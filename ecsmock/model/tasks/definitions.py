@@ -77,6 +77,13 @@ class TaskDefinition:
     deregistered_at: datetime | None = None
     delete_requested_at: datetime | None = None
     users: int = 0
+    # Whether an essential container has a health check (tasks are UNKNOWN otherwise).
+    health_checked: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        self.health_checked = any(
+            c.essential and c.health_check is not None for c in self.containers
+        )
 
     @property
     def ref(self) -> str:

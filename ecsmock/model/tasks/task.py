@@ -255,6 +255,8 @@ class Task:
         UNKNOWN, then HEALTHY); essential containers without a health check do not count,
         so a task none of whose essential containers has one is UNKNOWN.
         """
+        if not self.definition.health_checked:  # the usual case, known at registration
+            return HealthStatus.UNKNOWN
         checked = [
             c.health_status
             for c in self.containers
