@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, overload
 
 from ecsmock._ids import IdGenerator
-from ecsmock.model.tasks.task import EbsVolume, Eni, Task
+from ecsmock.model.tasks.task import Container, EbsVolume, Eni, Task
 
 Event = dict[str, Any]
 Builder = Callable[[], Event]
@@ -26,34 +26,37 @@ Builder = Callable[[], Event]
 Pending = Callable[[str], Event]
 
 
-_CLONERS: dict[type, Callable[[Any], Any]] = {}
+def _copier(kind: Any, then: str = "", **helpers: Any) -> Callable[[Any], Any]:
+    """A shallow copy of a slotted dataclass instance, written out slot by slot.
+
+    `then`: source lines run on the copy (`new`) before it is returned, with `helpers`.
+    """
+    lines = ["def copy(obj):", "    new = _new(_kind)"]
+    lines += [f"    new.{name} = obj.{name}" for name in kind.__slots__]
+    lines += [then, "    return new"] if then else ["    return new"]
+    scope: dict[str, Any] = {"_new": object.__new__, "_kind": kind, **helpers}
+    exec("\n".join(lines), scope)  # generated from the class's own slots
+    copy: Callable[[Any], Any] = scope["copy"]
+    return copy
 
 
-def _clone(obj: Any) -> Any:
-    """A shallow copy of a slotted dataclass instance (one compiled copier per class)."""
-    kind = type(obj)
-    cloner = _CLONERS.get(kind)
-    if cloner is None:
-        lines = ["def clone(obj):", "    new = _new(_kind)"]
-        lines += [f"    new.{name} = obj.{name}" for name in kind.__slots__]
-        lines.append("    return new")
-        scope: dict[str, Any] = {"_new": object.__new__, "_kind": kind}
-        exec("\n".join(lines), scope)  # generated from the class's own slots
-        cloner = _CLONERS[kind] = scope["clone"]
-    return cloner(obj)
+# The task's own slots, then its containers, ENI and EBS volume, copied in one call.
+_snapshot: Callable[[Task], Task] = _copier(
+    Task,
+    "    new.containers = [_container(c) for c in obj.containers]\n"
+    "    if obj.eni is not None:\n"
+    "        new.eni = _eni(obj.eni)\n"
+    "    if obj.ebs is not None:\n"
+    "        new.ebs = _ebs(obj.ebs)",
+    _container=_copier(Container),
+    _eni=_copier(Eni),
+    _ebs=_copier(EbsVolume),
+)
 
 
 def snapshot(task: Task) -> Task:
     """The task as it is now, detached from later changes (tags are left out of events)."""
-    copy: Task = _clone(task)
-    copy.containers = [_clone(c) for c in task.containers]
-    if task.eni is not None:
-        eni: Eni = _clone(task.eni)
-        copy.eni = eni
-    if task.ebs is not None:
-        ebs: EbsVolume = _clone(task.ebs)
-        copy.ebs = ebs
-    return copy
+    return _snapshot(task)
 
 
 class EventLog(Sequence[Event]):
