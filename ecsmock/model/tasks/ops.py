@@ -110,7 +110,7 @@ class TaskOps:
         sizes = rules.check_overrides(td, req)
         rules.check_request_tags(td, req)
         volume = check_volumes(td, req.volumes)
-        task_tags = tag_rules.merged({}, req.tags)
+        task_tags = tag_rules.merged({}, req.tags) if req.tags else {}
         if req.propagate_tags == "TASK_DEFINITION":
             task_tags = {**td.tags, **task_tags}
         if req.enable_managed_tags:

@@ -83,6 +83,8 @@ def check_volumes(td: TaskDefinition, volumes: list[LaunchVolume]) -> LaunchVolu
     without one (ECS's answer was not captured; see differences.md), as does an item
     without a `managedEBSVolume`.
     """
+    if not volumes:  # the usual case: nothing asked for, nothing to check
+        return None
     names = launch_volume_names(td)
     for volume in volumes:
         if volume.name not in names:
