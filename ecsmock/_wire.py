@@ -273,7 +273,11 @@ def error(
 
 
 def check_shape(shape: Any, value: Any, path: str = "$") -> list[str]:
-    """List the ways `value` (a JSON-ready body) departs from botocore `shape`."""
+    """List the ways `value` departs from botocore `shape`.
+
+    `value` is a body as an operation answers it: JSON-ready, its timestamps perhaps parsed
+    already (see `success`).
+    """
     kind = shape.type_name
     if getattr(shape, "is_document_type", False):
         return []  # a JSON value (e.g. a lifecycle hook's hookDetails): any JSON goes
@@ -316,7 +320,7 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "boolean": (bool,),
     "double": (int, float),
     "float": (int, float),
-    "timestamp": (int, float),
+    "timestamp": (int, float, datetime),  # epoch seconds, or parsed already (`success`)
     "blob": (str, bytes),
 }
 
@@ -340,11 +344,11 @@ def validate(operation_model: Any, body: dict[str, Any], parsed: bool = False) -
     a `parsed` body (see `success`) must be that answer already.
     """
     shape = operation_model.output_shape
-    sent = json.loads(json.dumps(body, default=_wire_value))  # the JSON text ECS sends
-    problems = check_shape(shape, sent) if shape is not None else []
+    problems = check_shape(shape, body) if shape is not None else []
     if not problems and shape is not None:
-        reference = _parser()._parse_shape(shape, json.loads(json.dumps(sent)))
-        fast = body if parsed else _convert(operation_model, sent)
+        sent = json.dumps(body, default=_wire_value)  # the JSON text ECS sends
+        reference = _parser()._parse_shape(shape, json.loads(sent))
+        fast = body if parsed else _convert(operation_model, json.loads(sent))
         if fast != reference:
             problems.append(f"fast parse {fast!r} differs from botocore's {reference!r}")
     if problems:

@@ -21,6 +21,8 @@ import pytest
 from botocore.parsers import create_parser
 
 from ecsmock import mock_ecs
+from ecsmock._wire import ResponseShapeError
+from ecsmock.api import REGISTRY
 
 REGION = "eu-west-1"
 # Sub-millisecond start: ECS sends milliseconds, so the answers are rounded like the wire.
@@ -140,3 +142,36 @@ def test_a_clients_own_timestamp_parser_gets_the_epoch_seconds_of_task_answers()
     assert stopped["createdAt"] == ("raw", created)
     assert stopped["stoppingAt"] == ("raw", round(START.timestamp() + 60, 3))
     assert started["createdAt"] == ("raw", round(START.timestamp() + 60, 3))
+
+
+def _answering(monkeypatch: pytest.MonkeyPatch, operation: str, change: Any) -> None:
+    """Make `operation`'s handler answer its usual body changed by `change`."""
+    handler = REGISTRY[operation]
+
+    def changed(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
+        body = handler(backend, params)
+        change(body)
+        return body
+
+    monkeypatch.setitem(REGISTRY, operation, changed)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        # An epoch number left in a task answer (those are answered without the walk).
+        (lambda body: body["tasks"][0].update(startedAt=1.5), "differs from botocore's"),
+        (lambda body: body["tasks"][0].update(containers=()), "expected a list, got tuple"),
+        (lambda body: body["tasks"][0].update(version="3"), "version: expected long, got str"),
+    ],
+)
+def test_strict_mode_holds_task_answers_to_botocores_parse(
+    monkeypatch: pytest.MonkeyPatch, change: Any, problem: str
+) -> None:
+    client = boto3.client("ecs", region_name=REGION)
+    with mock_ecs(start=START, strict=True) as ecs:
+        arn = _run(client)
+        ecs.advance(60)
+        _answering(monkeypatch, "DescribeTasks", change)
+        with pytest.raises(ResponseShapeError, match=problem):
+            client.describe_tasks(tasks=[arn])
