@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from ecsmock._stamps import Stamp, stamper
@@ -171,14 +172,14 @@ def describe_tasks(backend: Backend, params: Params) -> Body:
     stamp = stamper(backend.clock)
     tasks, failures = describe(
         refs,
-        lambda ref: backend.tasks.find(name, ref),
-        lambda task: _described(task, with_tags, stamp),
+        partial(backend.tasks.find, name),  # C-level calls: this runs for up to 100 tasks
+        partial(_described, with_tags, stamp),
         lambda ref: backend.arn(f"task/{name}/{ref}"),
     )
     return {"tasks": tasks, "failures": failures}
 
 
-def _described(task: Any, with_tags: bool, stamp: Stamp) -> Body:
+def _described(with_tags: bool, stamp: Stamp, task: Any) -> Body:
     """A task as DescribeTasks shows it: `tags` always there, empty unless included.
 
     Without `include: ["TAGS"]` ECS answers `"tags": []` (aws/aws-cli#4500) [O].
