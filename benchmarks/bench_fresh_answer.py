@@ -23,18 +23,11 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-REGION = "eu-west-1"
-NET = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d"], "securityGroups": ["sg-0a1b2c3d"]}}
-
-
-def _client() -> Any:
-    import botocore.session
-
-    return botocore.session.Session().create_client(
-        "ecs", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.bench_calls import _client, _populate
 
 
 def _literal_builder(tasks: list[dict[str, Any]]) -> Callable[[], list[dict[str, Any]]]:
@@ -77,32 +70,14 @@ def _median_us(calls: dict[str, Callable[[], Any]], n: int) -> dict[str, float]:
 def main() -> int:
     from botocore.awsrequest import AWSResponse
 
-    floor = _client()  # made before ecsmock is imported, like bench_calls.py's
+    floor = _client()  # made before ecsmock is imported, as in bench_calls.py
     from ecsmock import mock_ecs
 
     with mock_ecs() as ecs:
         client = _client()
-        client.create_cluster(clusterName="bench")
-        client.register_task_definition(
-            family="bench",
-            networkMode="awsvpc",
-            requiresCompatibilities=["FARGATE"],
-            cpu="256",
-            memory="512",
-            containerDefinitions=[{"name": "app", "image": "nginx", "essential": True}],
-        )
-        arns: list[str] = []
-        for _ in range(10):
-            answer = client.run_task(
-                cluster="bench",
-                taskDefinition="bench",
-                launchType="FARGATE",
-                networkConfiguration=NET,
-                count=10,
-            )
-            arns += [t["taskArn"] for t in answer["tasks"]]
-        ecs.advance(300)
-        canned = client.describe_tasks(cluster="bench", tasks=arns)
+        # bench_calls.py's world: 100 RUNNING Fargate tasks in bench-00.
+        arns = _populate(client, 1, 0, lambda: ecs.advance(120)).tasks
+        canned = client.describe_tasks(cluster="bench-00", tasks=arns)
         canned.pop("ResponseMetadata")
         build = _literal_builder(canned["tasks"])
         assert build() == canned["tasks"]
@@ -111,9 +86,9 @@ def main() -> int:
         )
         medians = _median_us(
             {
-                "floor": lambda: floor.describe_tasks(cluster="bench", tasks=arns),
+                "floor": lambda: floor.describe_tasks(cluster="bench-00", tasks=arns),
                 "literal": build,
-                "ecsmock": lambda: client.describe_tasks(cluster="bench", tasks=arns),
+                "ecsmock": lambda: client.describe_tasks(cluster="bench-00", tasks=arns),
             },
             int(sys.argv[1]) if len(sys.argv) > 1 else 500,
         )
