@@ -25,11 +25,14 @@ def _parse_timestamp(value: Any) -> Any:
     return parse_timestamp(value)
 
 
+def epoch(moment: datetime) -> float:
+    """Epoch seconds with millisecond precision, as ECS puts timestamps on the wire."""
+    return round(moment.timestamp(), 3)
+
+
 def epoch_of(value: Any) -> Any:
     """A parsed timestamp back as the epoch seconds ECS sent (other values as they are)."""
-    if isinstance(value, datetime):
-        return round(value.timestamp(), 3)  # ECS sends milliseconds
-    return value
+    return epoch(value) if isinstance(value, datetime) else value
 
 
 # (the `time.tzset()` state, the zone, its fixed offset when it has no daylight saving)
@@ -77,20 +80,20 @@ def one_response(fix: Callable[[Any], Any], body: Any) -> Any:
         _SEEN.clear()
 
 
-def _from_epoch(value: float | int, zone: Any, fixed: tzinfo | None) -> datetime | None:
-    """`datetime.fromtimestamp(value, zone)` as botocore makes it; None out of range.
+def _parsed(value: float | int, zone: Any, fixed: tzinfo | None) -> Any:
+    """`datetime.fromtimestamp(value, zone)` as botocore makes it.
 
     botocore's `datetime.fromtimestamp(value, tzlocal())` runs dateutil's `fromutc` in
     Python (a dozen datetime operations); in a zone without daylight saving that is the
     time at the zone's one offset, which C makes at a tenth of the cost, with the same
-    zone attached.
+    zone attached. Out of the platform's range, botocore's own parser decides.
     """
     try:
         if fixed is not None:
             return datetime.fromtimestamp(value, fixed).replace(tzinfo=zone)
         return datetime.fromtimestamp(value, zone)
-    except (OSError, OverflowError, ValueError):  # out of the platform's range
-        return None
+    except (OSError, OverflowError, ValueError):
+        return _parse_timestamp(value)
 
 
 def timestamp(value: Any) -> Any:
@@ -102,14 +105,11 @@ def timestamp(value: Any) -> Any:
     kind = type(value)
     if kind is float or kind is int:
         seen = _SEEN.get(value)
-        if seen is not None:
-            return seen
-        zone, fixed = _ZONE[0] if _ZONE else local_tz()
-        made = _from_epoch(value, zone, fixed)
-        if made is not None:
-            _SEEN[value] = made
-            return made
-    elif kind is datetime:
+        if seen is None:
+            zone, fixed = _ZONE[0] if _ZONE else local_tz()
+            seen = _SEEN[value] = _parsed(value, zone, fixed)
+        return seen
+    if kind is datetime:
         return value
     return _parse_timestamp(value)
 
@@ -125,7 +125,7 @@ STAMPS_KEPT = 4096
 def stamper(owner: object) -> Stamp:
     """For one response of `owner`'s world: a simulated instant as the client gets it.
 
-    `stamp(moment)` is what botocore's parser makes of `round(moment.timestamp(), 3)`,
+    `stamp(moment)` is what botocore's parser makes of `epoch(moment)`,
     the epoch seconds ECS sends (the zone looked up once per response). A body holding
     these is answered with `success(..., parsed=True)`. `owner` (the world's clock) keeps
     the instants made for its answers.
@@ -139,11 +139,7 @@ def stamper(owner: object) -> Stamp:
     def stamp(moment: datetime) -> Any:
         found = stamps.get(moment)
         if found is None:
-            epoch = round(moment.timestamp(), 3)
-            found = _from_epoch(epoch, zone, fixed)
-            if found is None:
-                found = _parse_timestamp(epoch)
-            stamps[moment] = found
+            found = stamps[moment] = _parsed(epoch(moment), zone, fixed)
             if len(stamps) > STAMPS_KEPT:
                 stamps.popitem(last=False)
         return found

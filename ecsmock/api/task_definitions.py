@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecsmock._stamps import epoch
 from ecsmock.api._enums import check_enums
 from ecsmock.api._fresh import fresh
 from ecsmock.api._params import check_enum, check_max_items, page, with_token
 from ecsmock.api._registry import Body, Params, operation
 from ecsmock.api._views import tags_in, tags_view
-from ecsmock.api.task_views import epoch
 from ecsmock.errors import ClientException, InvalidParameterException, ServiceError
 from ecsmock.model.backend import Backend
 from ecsmock.model.tasks.definition_rules import ContainerSpec, HealthCheckSpec

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecsmock._stamps import epoch
 from ecsmock.api._registry import Body, Params, operation
-from ecsmock.api.task_views import epoch
 from ecsmock.model.backend import Backend
 from ecsmock.model.services.protection import Failure, Protection
 

@@ -6,19 +6,13 @@ fresh; stored JSON (overrides) is copied with `fresh`.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from ecsmock._stamps import Stamp
+from ecsmock._stamps import Stamp, epoch
 from ecsmock.api._fresh import fresh
 from ecsmock.api._views import tags_view
 from ecsmock.model.tasks.exec import AGENT, agent_status
 from ecsmock.model.tasks.task import Container, Task
-
-
-def epoch(moment: datetime) -> float:
-    """Epoch seconds with millisecond precision, as ECS puts timestamps on the wire."""
-    return round(moment.timestamp(), 3)
 
 
 def _eni_view(task: Task) -> list[dict[str, Any]]:
