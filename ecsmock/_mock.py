@@ -23,7 +23,7 @@ from ecsmock._options import CallRecord, Options, default_start
 from ecsmock._sessions import SessionHelpers
 from ecsmock._timeline import LINES, Timeline
 from ecsmock._user_time import UserTime
-from ecsmock.api import PARSED, REGISTRY
+from ecsmock.api import PARSED, REGISTRY, TakesSent
 from ecsmock.clock import DEFAULT_MAX_STEPS
 from ecsmock.errors import (
     ECSMockError,
@@ -292,7 +292,9 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
         params: dict[str, Any],
         region: str,
         timestamp_parser: Callable[[Any], Any] | None = None,
+        sent: bytes | None = None,
     ) -> tuple[Any, dict[str, Any]]:
+        """Answer one call: `params` as the client built them, `sent` its JSON body (if known)."""
         from ecsmock import _wire as wire  # botocore is imported only once a client calls
 
         name = operation_model.name
@@ -313,7 +315,10 @@ class ECSMock(InstanceHelpers, DeploymentHelpers, OutputHelpers, SessionHelpers)
             now = world.clock.now
             line = self._timeline.call(name, params, now)
             try:
-                body = handler(backend, params)
+                if type(handler) is TakesSent:
+                    body = handler.with_sent(backend, params, sent)
+                else:
+                    body = handler(backend, params)
             except ServiceError as err:
                 self._record(line, CallRecord(name, region, params, now, err.code))
                 return wire.error(operation_model, err, request_id, now, region)

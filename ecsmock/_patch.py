@@ -65,12 +65,13 @@ def _answer_call(
     mock = current()
     if mock is None:
         return None
+    body = params.get("body")
     api_params = context.get(_PARAMS_KEY)
     if api_params is None:  # attached after the params were built: read the wire body
-        body = params.get("body") or b"{}"
-        api_params = json.loads(body)
+        api_params = json.loads(body or b"{}")
     region = context.get("client_region") or "us-east-1"
-    return mock._answer(model, api_params, region, _timestamp_parser(request_signer))
+    sent = body if isinstance(body, bytes) else None
+    return mock._answer(model, api_params, region, _timestamp_parser(request_signer), sent)
 
 
 # -- the client behind a call -------------------------------------------------------------

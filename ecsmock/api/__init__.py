@@ -21,12 +21,13 @@ from ecsmock.api import (
     task_sets,
     tasks,
 )
-from ecsmock.api._registry import PARSED, REGISTRY, Handler, operation
+from ecsmock.api._registry import PARSED, REGISTRY, Handler, TakesSent, operation
 
 __all__ = [
     "PARSED",
     "REGISTRY",
     "Handler",
+    "TakesSent",
     "account_settings",
     "agent",
     "attributes",

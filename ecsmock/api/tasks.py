@@ -18,7 +18,7 @@ from ecsmock.api._params import (
     resume_point,
     with_token,
 )
-from ecsmock.api._registry import Body, Params, operation
+from ecsmock.api._registry import Body, Params, operation, operation_with_body
 from ecsmock.api._views import strategy_in, tags_in
 from ecsmock.api.task_views import task_view
 from ecsmock.api.volume_params import volumes_in
@@ -46,8 +46,8 @@ LIST_FILTERS = (
 MAX_DESCRIBE = 100
 MAX_START = 10
 STARTED_BY_ALONE = "cannot specify startedBy with other arguments"
-# RunTask's fingerprint (a clientToken's request): one encoder, what json.dumps with these
-# options would build afresh on every call.
+# A clientToken's request when the JSON botocore sent is not known: one encoder, what
+# json.dumps with these options would build afresh on every call.
 _FINGERPRINT = json.JSONEncoder(sort_keys=True, default=str)
 
 
@@ -80,8 +80,12 @@ def _no_check() -> None:
     pass
 
 
-def _run_request(params: Params) -> RunRequest:
-    """RunTask's params in model terms; the model validates them in ECS's order."""
+def _run_request(params: Params, sent: bytes | None = None) -> RunRequest:
+    """RunTask's params in model terms; the model validates them in ECS's order.
+
+    `sent`: the request's JSON as botocore sent it, kept as the clientToken's request.
+    """
+    token = params.get("clientToken")
     strategy = params.get("capacityProviderStrategy")
     overrides = dict(params.get("overrides") or {})
     volumes = params.get("volumeConfigurations") or []
@@ -118,12 +122,14 @@ def _run_request(params: Params) -> RunRequest:
         enable_managed_tags=params.get("enableECSManagedTags", False),
         enable_execute_command=params.get("enableExecuteCommand", False),
         platform_version=params.get("platformVersion"),
-        client_token=params.get("clientToken"),
+        client_token=token,
         placement_strategy=params.get("placementStrategy"),
         placement_constraints=params.get("placementConstraints"),
         volumes=volumes_in(volumes),
-        # Everything but the token: the same token with other parameters is a conflict.
-        fingerprint=_FINGERPRINT.encode({k: v for k, v in params.items() if k != "clientToken"}),
+        # The same token with other parameters is a conflict (`launch.same_request`).
+        # botocore puts a fresh token in every RunTask that has none, so this is kept for
+        # every call: its own bytes, never serialised again here.
+        request=(sent or _FINGERPRINT.encode(params)) if token is not None else "",
     )
 
 
@@ -131,10 +137,10 @@ def _failure_view(arn: str | None, reason: str) -> dict[str, str]:
     return {"reason": reason} if arn is None else {"arn": arn, "reason": reason}
 
 
-@operation("RunTask", parsed=True)
-def run_task(backend: Backend, params: Params) -> Body:
+@operation_with_body("RunTask", parsed=True)
+def run_task(backend: Backend, params: Params, sent: bytes | None) -> Body:
     """RunTask: validate, place, and start 1-10 tasks."""
-    result = backend.tasks.run(_run_request(params))
+    result = backend.tasks.run(_run_request(params, sent))
     stamp = stamper(backend.clock)
     return {
         "tasks": [task_view(t, stamp=stamp) for t in result.tasks],

@@ -459,6 +459,37 @@ def test_client_token_idempotency(setup: Any) -> None:
     assert len(setup.list_tasks()["taskArns"]) == 4
 
 
+def test_client_token_request_is_compared_as_values(setup: Any) -> None:
+    # The request is kept as botocore sent it; a replay with the members in another order
+    # and tuples for lists is the same request, a changed value inside is not.
+    given = {"awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"]}}
+    [first] = run(setup, clientToken="t-1", networkConfiguration=given, startedBy="ci")["tasks"]
+    reordered = {"awsvpcConfiguration": {"securityGroups": ("sg-1",), "subnets": ("subnet-1",)}}
+    [again] = run(setup, startedBy="ci", networkConfiguration=reordered, clientToken="t-1")["tasks"]
+    assert again["taskArn"] == first["taskArn"]
+    given["awsvpcConfiguration"]["subnets"] = ["subnet-2"]  # the caller's dict, changed
+    with pytest.raises(setup.exceptions.ConflictException) as err:
+        run(setup, clientToken="t-1", networkConfiguration=given, startedBy="ci")
+    assert err.value.response["resourceIds"] == [first["taskArn"]]
+    assert len(setup.list_tasks()["taskArns"]) == 1
+
+
+def test_client_token_of_a_request_made_without_a_client(setup: Any, ecs: ECSMock) -> None:
+    # Called without botocore's body (the registry's handler), the request is ecsmock's
+    # own JSON of the params; a client's replay of it compares the same way.
+    from ecsmock.api import REGISTRY
+
+    client = setup
+    backend = ecs.world.backend(ecs.options.account_id, "eu-west-1")
+    params = {"taskDefinition": "web", "launchType": "FARGATE", "networkConfiguration": NET}
+    with ecs._lock:
+        [made] = REGISTRY["RunTask"](backend, {**params, "clientToken": "t-2"})["tasks"]
+    [again] = run(client, clientToken="t-2")["tasks"]
+    assert again["taskArn"] == made["taskArn"]
+    with pytest.raises(client.exceptions.ConflictException):
+        run(client, clientToken="t-2", count=2)
+
+
 # -- StartTask ---------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ Sources: RunTask docs (botocore model) and behaviour reference 6.1-6.3 and 10.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,7 +99,9 @@ class RunRequest:
     enable_execute_command: bool = False
     platform_version: str | None = None
     client_token: str | None = None
-    fingerprint: str = ""
+    # The request as JSON (clientToken and all), compared by `same_request` when the token
+    # comes again.
+    request: str | bytes = ""
     # placementStrategy / placementConstraints as given (EC2 only).
     placement_strategy: list[dict[str, Any]] | None = None
     placement_constraints: list[dict[str, Any]] | None = None
@@ -122,6 +125,16 @@ def eni_settings(network: Network | None) -> tuple[tuple[str, ...], bool]:
     if network is None:
         return (), False
     return tuple(network.security_groups), network.assign_public_ip == "ENABLED"
+
+
+def same_request(first: str | bytes, second: str | bytes) -> bool:
+    """Whether two RunTask requests (JSON) are the same values but for their clientToken."""
+    if first == second:
+        return True
+    a, b = json.loads(first), json.loads(second)
+    a.pop("clientToken", None)
+    b.pop("clientToken", None)
+    return bool(a == b)
 
 
 def check_count(count: int) -> None:

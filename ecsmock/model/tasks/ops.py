@@ -63,7 +63,7 @@ class TaskOps:
         self.purge_hook: Callable[[Task], None] | None = None
         # The daemons' hook: every change of a daemon task.
         self.daemon_hook: Callable[[Task, TaskStatus | None], None] | None = None
-        self._tokens: dict[str, tuple[str, list[str]]] = {}
+        self._tokens: dict[str, tuple[str | bytes, list[str]]] = {}
         self._token_of: dict[str, str] = {}
         # Tasks not yet STOPPED per (cluster name, capacity provider).
         self._providers: dict[tuple[str, str], int] = {}
@@ -95,11 +95,11 @@ class TaskOps:
         result.failures = failures + result.failures
         return result
 
-    def _replay(self, req: rules.RunRequest, known: tuple[str, list[str]]) -> RunResult:
+    def _replay(self, req: rules.RunRequest, known: tuple[str | bytes, list[str]]) -> RunResult:
         """The same clientToken again: the original tasks, or a conflict (RunTask docs)."""
-        fingerprint, task_ids = known
+        request, task_ids = known
         tasks = [self.store.by_id[i] for i in task_ids if i in self.store.by_id]
-        if fingerprint != req.fingerprint:
+        if not rules.same_request(request, req.request):
             raise ConflictException(CLIENT_TOKEN_CONFLICT, resourceIds=[t.arn for t in tasks])
         return RunResult(tasks, [])
 
@@ -170,7 +170,7 @@ class TaskOps:
     ) -> RunResult:
         result = self.start_tasks(spec, placements)
         if req.client_token is not None:
-            self._tokens[req.client_token] = (req.fingerprint, [t.id for t in result.tasks])
+            self._tokens[req.client_token] = (req.request, [t.id for t in result.tasks])
             for task in result.tasks:
                 self._token_of[task.id] = req.client_token
         return result
