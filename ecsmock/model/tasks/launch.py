@@ -313,6 +313,8 @@ def check_placement(
     Returns:
         The strategies, and the constraints with the definition's after them.
     """
+    if not strategy and not constraints and not td.definition.get("placementConstraints"):
+        return [], []  # the usual RunTask: nothing given, nothing to check
     strategies = placement_rules.strategies_in(strategy)
     own = placement_rules.constraints_in(constraints)
     if own and on == "FARGATE":

@@ -14,7 +14,7 @@ from ecsmock.model.capacity import launch_routing as ec2
 from ecsmock.model.tasks import launch as rules
 from ecsmock.model.tasks.definitions import TaskDefinition, TaskDefinitionStore
 from ecsmock.model.tasks.lifecycle import Lifecycle
-from ecsmock.model.tasks.store import Placement, TaskSpec, TaskStore
+from ecsmock.model.tasks.store import Placement, TaskSpec, TaskStore, fill_sizes
 from ecsmock.model.tasks.task import DEFAULT_STOP_REASON, StopCode, Task, TaskStatus
 from ecsmock.model.tasks.volumes import check_volumes
 from ecsmock.model.timing import TimingProfile
@@ -146,6 +146,8 @@ class TaskOps:
             req.placement_constraints,
             rules.launch_of(launch_type, strategy),
         )
+        if launch_type == "FARGATE":  # by subnet only, as `placements_for` places it
+            return rules.fargate_placements(td, [None] * req.count, req.network), []
         if req.container_instances is not None:
             started = ec2.on_instances(
                 self.ec2, cluster, spec, req.container_instances, req.network
@@ -186,10 +188,7 @@ class TaskOps:
         A Fargate placement fails when its provider is short of capacity (a fault).
         `on_created` sees each task before its lifecycle reports anything.
         """
-        td = spec.definition
-        sizes = [spec.container_sizes.get(c.name, (c.cpu, c.memory, 0)) for c in td.containers]
-        spec.cpu = spec.cpu or _size(td.cpu_units, (s[0] for s in sizes))
-        spec.memory = spec.memory or _size(td.memory_mib, (s[1] or 0 for s in sizes))
+        fill_sizes(spec)
         started: list[Task] = []
         failures: list[tuple[str | None, str]] = []
         for placement in placements:
@@ -350,14 +349,6 @@ _STATISTICS = {
     for slot, name in ((RUNNING_SLOT, "running"), (PENDING_SLOT, "pending"))
     for fargate in (True, False)
 }
-
-
-def _size(task_level: int | None, containers: Any) -> str | None:
-    """Task-level cpu/memory as ECS reports them: the task value, else the container total."""
-    if task_level is not None:
-        return str(task_level)
-    total = sum(containers)
-    return str(total) if total else None
 
 
 def task_invariants(task: Task) -> list[str]:

@@ -71,6 +71,28 @@ class TaskSpec:
     volume: LaunchVolume | None = None
 
 
+def fill_sizes(spec: TaskSpec) -> None:
+    """Set the task-level cpu/memory as ECS reports them.
+
+    The request's (overrides), else the definition's, else the containers' totals (None
+    when they have none).
+    """
+    td = spec.definition
+    if td.cpu_units is not None and td.memory_mib is not None:  # the usual case
+        spec.cpu = spec.cpu or str(td.cpu_units)
+        spec.memory = spec.memory or str(td.memory_mib)
+        return
+    sizes = [spec.container_sizes.get(c.name, (c.cpu, c.memory, 0)) for c in td.containers]
+    spec.cpu = spec.cpu or _size(td.cpu_units, sum(s[0] for s in sizes))
+    spec.memory = spec.memory or _size(td.memory_mib, sum(s[1] or 0 for s in sizes))
+
+
+def _size(task_level: int | None, total: int) -> str | None:
+    if task_level is not None:
+        return str(task_level)
+    return str(total) if total else None
+
+
 class Bucket:
     """The tasks of one index entry, by creation number, kept in creation order."""
 
